@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { exportThreadCommand, importThreadCommand } from './archive/archive.commands.js';
+import { tokenCommand, userCommand } from './auth/auth.commands.js';
+import { caseCommand } from './cases/cases.commands.js';
+import { action, withDatabaseFlags, withRuntime } from './cli/cli-support.js';
+import { serveCommand } from './cli/serve.command.js';
+
+/** The `casedesk` command line. Each domain contributes its commands. */
+export function buildCli(): Command {
+  const program = new Command('casedesk')
+    .description('CaseDesk — case management for enterprise technical support')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+
+  program.addCommand(serveCommand());
+  program.addCommand(
+    withDatabaseFlags(new Command('migrate').description('Apply pending database migrations')).action(
+      action(async (opts: { dataDir?: string }) => {
+        await withRuntime(opts, async (runtime) => {
+          const applied = runtime.appliedMigrations;
+          process.stdout.write(
+            applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n',
+          );
+        });
+      }),
+    ),
+  );
+  program.addCommand(importThreadCommand());
+  program.addCommand(exportThreadCommand());
+  program.addCommand(caseCommand());
+  program.addCommand(userCommand());
+  program.addCommand(tokenCommand());
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  await buildCli().parseAsync(argv);
+}
