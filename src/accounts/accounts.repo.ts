@@ -223,16 +223,26 @@ export async function createContact(
   return toContact(created);
 }
 
-/** Finds a contact of an account by name (archive senders have no address), creating it if new. */
+/**
+ * Finds a contact of an account by name (archive senders have no address), creating it if new.
+ * Insert-first, so two imports naming the same new person at once both end with the one row.
+ */
 export async function ensureContactByName(db: Db, accountId: string | null, name: string): Promise<string> {
-  let q = db.selectFrom('contacts').select('id').where('name', '=', name).where('email', 'is', null);
-  q = accountId ? q.where('account_id', '=', accountId) : q.where('account_id', 'is', null);
-  const existing = await q.executeTakeFirst();
+  const find = async () => {
+    let q = db.selectFrom('contacts').select('id').where('name', '=', name).where('email', 'is', null);
+    q = accountId ? q.where('account_id', '=', accountId) : q.where('account_id', 'is', null);
+    return q.executeTakeFirst();
+  };
+  const existing = await find();
   if (existing) return existing.id;
-  const row = await db
+  const inserted = await db
     .insertInto('contacts')
     .values({ account_id: accountId, name })
+    .onConflict((oc) => oc.doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  if (inserted) return inserted.id;
+  const raced = await find();
+  if (!raced) throw new Error(`contact ${name} vanished while being created`);
+  return raced.id;
 }

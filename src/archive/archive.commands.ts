@@ -1,11 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { action, printJson, withDatabaseFlags, withRuntime } from '../cli/cli-support.js';
-import { DomainError } from '../platform/errors.js';
 import { exportThread } from './export-thread.js';
-import { type ImportThreadResult, importThread } from './import-thread.js';
+import { importThreads } from './import-threads.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -19,33 +18,22 @@ export function importThreadCommand(): Command {
   ).action(
     action(async (files: string[], opts: { engineer: string[]; json?: boolean; dataDir?: string }) => {
       await withRuntime(opts, async (runtime) => {
-        const results: ImportThreadResult[] = [];
-        const failures: { file: string; error: string }[] = [];
         const bar =
           files.length > 1 && process.stderr.isTTY
             ? new SingleBar({ format: 'importing [{bar}] {value}/{total} {file}', stream: process.stderr })
             : null;
         bar?.start(files.length, 0, { file: '' });
-        for (const file of files) {
-          try {
-            const bytes = readFileSync(file);
-            results.push(
-              await importThread(
-                { db: runtime.database.db, trackingPrefix: runtime.config.trackingPrefix },
-                { fileName: file, bytes, engineers: opts.engineer },
-              ),
-            );
-          } catch (err) {
-            const message =
-              err instanceof DomainError
-                ? err.message
-                : (err as NodeJS.ErrnoException).code === 'ENOENT'
-                  ? `${file}: no such file`
-                  : String(err instanceof Error ? err.message : err);
-            failures.push({ file, error: message });
-          }
-          bar?.increment(1, { file: basename(file) });
-        }
+        // PGlite is one connection: parallel transactions would only queue.
+        const concurrency = runtime.database.kind === 'postgres' ? 4 : 1;
+        const { results, failures } = await importThreads(
+          { db: runtime.database.db, trackingPrefix: runtime.config.trackingPrefix },
+          files,
+          {
+            engineers: opts.engineer,
+            concurrency,
+            onProgress: (file) => bar?.increment(1, { file: basename(file) }),
+          },
+        );
         bar?.stop();
         if (opts.json) {
           printJson(

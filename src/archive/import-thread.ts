@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ensureAccount, ensureContactByName } from '../accounts/accounts.repo.js';
-import { ensureEngineer, findEngineer } from '../auth/engineers.repo.js';
+import { ensureEngineer } from '../auth/engineers.repo.js';
 import { addParticipant, insertCase } from '../cases/cases.repo.js';
-import { type Actor, insertActivity, insertEmailActivity } from '../cases/timeline.repo.js';
+import { type Actor, insertTimelineEntries, type NewTimelineEntry } from '../cases/timeline.repo.js';
 import { parseSubject } from '../mail/subject.js';
 import type { DB } from '../platform/db/schema.js';
 import { decodeText } from './decode-text.js';
@@ -58,54 +58,50 @@ export async function importThread(
   };
 
   return deps.db.transaction().execute(async (trx) => {
-    const already = await trx
-      .selectFrom('archive_imports')
-      .innerJoin('cases', 'cases.id', 'archive_imports.case_id')
+    // One look-up for both reasons to create nothing: these bytes were imported, or the number exists.
+    const existing = await trx
+      .selectFrom('cases')
+      .leftJoin('archive_imports', 'archive_imports.case_id', 'cases.id')
       .leftJoin('engineers', 'engineers.id', 'cases.owner_id')
-      .select(['cases.number', 'cases.tracking_token', 'engineers.name as owner'])
-      .where('archive_imports.sha256', '=', sha256)
+      .select(['cases.number', 'cases.tracking_token', 'engineers.name as owner', 'archive_imports.sha256'])
+      .where((eb) =>
+        subject.caseNumber
+          ? eb.or([eb('archive_imports.sha256', '=', sha256), eb('cases.number', '=', subject.caseNumber)])
+          : eb('archive_imports.sha256', '=', sha256),
+      )
+      .orderBy('archive_imports.sha256')
       .executeTakeFirst();
-    if (already) {
+    if (existing) {
       return {
         ...base,
-        caseNumber: already.number,
-        trackingToken: already.tracking_token,
-        owner: already.owner,
+        caseNumber: existing.number,
+        trackingToken: existing.tracking_token,
+        owner: existing.owner,
         created: false,
-        reason: `already imported as ${already.number}`,
+        reason:
+          existing.sha256 === sha256
+            ? `already imported as ${existing.number}`
+            : `case ${existing.number} already exists`,
       };
-    }
-    if (subject.caseNumber) {
-      const existing = await trx
-        .selectFrom('cases')
-        .leftJoin('engineers', 'engineers.id', 'cases.owner_id')
-        .select(['cases.number', 'cases.tracking_token', 'engineers.name as owner'])
-        .where('cases.number', '=', subject.caseNumber)
-        .executeTakeFirst();
-      if (existing) {
-        return {
-          ...base,
-          caseNumber: existing.number,
-          trackingToken: existing.tracking_token,
-          owner: existing.owner,
-          created: false,
-          reason: `case ${existing.number} already exists`,
-        };
-      }
     }
 
     const account = subject.account ? await ensureAccount(trx, subject.account) : null;
-    const named = new Set(input.engineers);
-    const engineerIds = new Map<string, string>();
-    for (const sender of new Set(archive.messages.map((m) => m.sender))) {
-      const known = named.has(sender) ? await ensureEngineer(trx, sender) : await findEngineer(trx, sender);
-      if (known) engineerIds.set(sender, known.id);
+    const senders = [...new Set(archive.messages.map((m) => m.sender))];
+    const engineerIds = new Map<string, string>(
+      (await trx.selectFrom('engineers').select(['id', 'name']).where('name', 'in', senders).execute()).map(
+        (e) => [e.name, e.id],
+      ),
+    );
+    for (const name of input.engineers) {
+      if (senders.includes(name) && !engineerIds.has(name))
+        engineerIds.set(name, (await ensureEngineer(trx, name)).id);
     }
 
     const first = archive.messages[0];
     const last = archive.messages.at(-1);
     const engineerMessages = archive.messages.filter((m) => engineerIds.has(m.sender));
-    const firstEngineer = engineerMessages[0]?.sender ?? null;
+    // The last engineer to write holds the case once the history is replayed.
+    const lastEngineer = engineerMessages.at(-1)?.sender ?? null;
     const firstResponse = engineerMessages.find((m) => hasContent(m));
     const created = await insertCase(trx, {
       trackingPrefix: deps.trackingPrefix,
@@ -116,7 +112,7 @@ export async function importThread(
       priority: subject.priority ?? 'P3',
       status: firstResponse ? 'in_progress' : 'new',
       stage: subject.stage ?? '',
-      ownerId: firstEngineer ? (engineerIds.get(firstEngineer) ?? null) : null,
+      ownerId: lastEngineer ? (engineerIds.get(lastEngineer) ?? null) : null,
       // Text keeps the microseconds as written; Postgres reads the archive's time format directly.
       openedAt: first?.sentAtText ?? new Date(),
       updatedAt: last?.sentAtText ?? new Date(),
@@ -124,13 +120,15 @@ export async function importThread(
     });
 
     let owner: { id: string; name: string } | null = null;
+    const entries: NewTimelineEntry[] = [];
+    const contactIds = new Map<string, string>();
     for (const message of archive.messages) {
       const engineerId = engineerIds.get(message.sender);
       let actor: Actor;
       if (engineerId) {
         actor = { type: 'engineer', id: engineerId, name: message.sender };
         if (owner && owner.id !== engineerId) {
-          await insertActivity(trx, {
+          entries.push({
             caseId: created.id,
             type: 'transfer',
             actor,
@@ -144,12 +142,17 @@ export async function importThread(
         }
         owner = { id: engineerId, name: message.sender };
       } else {
-        const contactId = await ensureContactByName(trx, account?.id ?? null, message.sender);
-        await addParticipant(trx, created.id, contactId, account ? 'customer' : 'third_party');
+        let contactId = contactIds.get(message.sender);
+        if (!contactId) {
+          contactId = await ensureContactByName(trx, account?.id ?? null, message.sender);
+          await addParticipant(trx, created.id, contactId, account ? 'customer' : 'third_party');
+          contactIds.set(message.sender, contactId);
+        }
         actor = { type: 'contact', id: contactId, name: message.sender };
       }
-      await insertEmailActivity(trx, {
+      entries.push({
         caseId: created.id,
+        type: 'email',
         actor,
         occurredAt: message.sentAtText,
         email: {
@@ -168,8 +171,7 @@ export async function importThread(
         },
       });
     }
-    if (owner)
-      await trx.updateTable('cases').set({ owner_id: owner.id }).where('id', '=', created.id).execute();
+    await insertTimelineEntries(trx, entries);
     await trx
       .insertInto('archive_imports')
       .values({ sha256, case_id: created.id, file_name: input.fileName })

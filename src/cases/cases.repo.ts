@@ -183,9 +183,20 @@ export async function listCases(
   let q = caseQuery(db);
   if (filter.status?.length) q = q.where('cases.status', 'in', filter.status);
   if (filter.priority?.length) q = q.where('cases.priority', 'in', filter.priority);
-  if (filter.account) q = q.where('accounts.name', '=', filter.account);
+  // Filters by id (through a scalar subquery) so the (owner|account, updated_at) indexes serve them.
+  if (filter.account) {
+    const account = filter.account;
+    q = q.where('cases.account_id', '=', (eb) =>
+      eb.selectFrom('accounts as a').select('a.id').where('a.name', '=', account),
+    );
+  }
   if (filter.owner === 'none') q = q.where('cases.owner_id', 'is', null);
-  else if (filter.owner) q = q.where('engineers.name', '=', filter.owner);
+  else if (filter.owner) {
+    const owner = filter.owner;
+    q = q.where('cases.owner_id', '=', (eb) =>
+      eb.selectFrom('engineers as e').select('e.id').where('e.name', '=', owner),
+    );
+  }
   if (filter.q) {
     const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb('cases.number', 'ilike', like), eb('cases.title', 'ilike', like)]));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { ActivityType, ActorType, AttachmentRef, DB, EmailAddress } from '../platform/db/schema.js';
 
@@ -40,57 +41,74 @@ export type NewActivity = {
   payload?: Record<string, unknown>;
 };
 
-export async function insertActivity(db: Db, input: NewActivity): Promise<string> {
-  const row = await db
-    .insertInto('activities')
-    .values({
-      case_id: input.caseId,
-      type: input.type,
-      actor_type: input.actor.type,
-      actor_id: input.actor.id,
-      actor_name: input.actor.name,
-      occurred_at: input.occurredAt,
-      payload: JSON.stringify(input.payload ?? {}),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 export type NewEmail = Omit<EmailFields, 'sentAt'> & { sentAt: Date | string | null };
+
+/** A timeline entry to write; an email carries its message fields. */
+export type NewTimelineEntry = NewActivity & { email?: NewEmail };
+
+export async function insertActivity(db: Db, input: NewActivity): Promise<string> {
+  const [id] = await insertTimelineEntries(db, [input]);
+  return id as string;
+}
 
 export async function insertEmailActivity(
   db: Db,
   input: { caseId: string; actor: Actor; occurredAt: Date | string; email: NewEmail },
 ): Promise<string> {
-  const activityId = await insertActivity(db, {
-    caseId: input.caseId,
-    type: 'email',
-    actor: input.actor,
-    occurredAt: input.occurredAt,
-  });
-  const e = input.email;
+  const [id] = await insertTimelineEntries(db, [{ ...input, type: 'email' }]);
+  return id as string;
+}
+
+/**
+ * Writes entries in order with two multi-row inserts (activities, then their emails), so a bulk
+ * import costs two round trips however long the thread. Returns the new activity ids in order.
+ */
+export async function insertTimelineEntries(db: Db, entries: NewTimelineEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const ids = entries.map(() => randomUUID());
   await db
-    .insertInto('emails')
-    .values({
-      activity_id: activityId,
-      case_id: input.caseId,
-      direction: e.direction,
-      from_name: e.from.name,
-      from_address: e.from.address,
-      to_addresses: JSON.stringify(e.to),
-      cc_addresses: JSON.stringify(e.cc),
-      subject: e.subject,
-      text_body: e.text,
-      html_body: e.html,
-      sent_at: e.sentAt,
-      message_id: e.messageId,
-      in_reply_to: e.inReplyTo,
-      references_ids: e.references,
-      attachments: JSON.stringify(e.attachments),
-    })
+    .insertInto('activities')
+    .values(
+      entries.map((e, i) => ({
+        id: ids[i] as string,
+        case_id: e.caseId,
+        type: e.type,
+        actor_type: e.actor.type,
+        actor_id: e.actor.id,
+        actor_name: e.actor.name,
+        occurred_at: e.occurredAt,
+        payload: JSON.stringify(e.payload ?? {}),
+      })),
+    )
     .execute();
-  return activityId;
+  const emails = entries.flatMap((e, i) =>
+    e.email ? [{ id: ids[i] as string, caseId: e.caseId, email: e.email }] : [],
+  );
+  if (emails.length > 0) {
+    await db
+      .insertInto('emails')
+      .values(
+        emails.map(({ id, caseId, email: m }) => ({
+          activity_id: id,
+          case_id: caseId,
+          direction: m.direction,
+          from_name: m.from.name,
+          from_address: m.from.address,
+          to_addresses: JSON.stringify(m.to),
+          cc_addresses: JSON.stringify(m.cc),
+          subject: m.subject,
+          text_body: m.text,
+          html_body: m.html,
+          sent_at: m.sentAt,
+          message_id: m.messageId,
+          in_reply_to: m.inReplyTo,
+          references_ids: m.references,
+          attachments: JSON.stringify(m.attachments),
+        })),
+      )
+      .execute();
+  }
+  return ids;
 }
 
 const isoMicros = (column: string) =>

@@ -1,0 +1,159 @@
+import { DomainError } from '../platform/errors.js';
+import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
+import {
+  businessMsBetween,
+  compileCalendar,
+  dayEndIso,
+  localDay,
+  nthBusinessDayAfter,
+  toWarnings,
+  type YearSink,
+} from './compiled-calendar.js';
+
+/** One timeline entry as the SLA sees it. */
+export type SlaActivity = {
+  at: Date;
+  kind: 'email' | 'call';
+  fromEngineer: boolean;
+  /** False for an empty message (no body, no attachment): it is not a response. */
+  hasContent: boolean;
+};
+
+export type SlaInput = {
+  caseNumber: string;
+  calendar: BusinessCalendar;
+  /** Business days between contacts the engineer promised (see `detectCadence`); null = no promise. */
+  cadenceBusinessDays: number | null;
+  activities: SlaActivity[];
+  closedAt: Date | null;
+  now: Date;
+};
+
+/** A follow-up window; instants are ISO 8601 UTC strings. */
+export type FollowUpWindow = {
+  promisedAt: string;
+  dueAt: string;
+  contactedAt: string | null;
+  /** true kept, false missed, null still open at `now` and not yet due. */
+  met: boolean | null;
+};
+
+export type FirstResponse = {
+  openedAt: string | null;
+  respondedAt: string | null;
+  elapsedSeconds: number | null;
+  businessSeconds: number | null;
+};
+
+/** Shape of `casedesk sla CASE --json`. */
+export type SlaReport = {
+  caseNumber: string;
+  calendar: string;
+  cadenceBusinessDays: number | null;
+  firstResponse: FirstResponse;
+  followUps: FollowUpWindow[];
+  warnings: CalendarWarning[];
+};
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The activities sorted by time; the input itself when already sorted (the usual case). */
+function inTimeOrder(activities: readonly SlaActivity[]): readonly SlaActivity[] {
+  for (let i = 1; i < activities.length; i++) {
+    if ((activities[i] as SlaActivity).at.getTime() < (activities[i - 1] as SlaActivity).at.getTime()) {
+      return [...activities].sort((x, y) => x.at.getTime() - y.at.getTime());
+    }
+  }
+  return activities;
+}
+
+/**
+ * Evaluates a case's first response and follow-up promises. Pure: everything comes in `input`.
+ *
+ * - The case opens at its first email (any sender; the first activity if there is no email).
+ *   The first response is the first engineer email with content; `elapsedSeconds` and
+ *   `businessSeconds` run from opening to it, and are null while there is none.
+ * - A contact is an engineer email with content or an engineer phone call (answered or not).
+ *   With a cadence of N business days, every contact from the first response on opens a window
+ *   promised at that instant and due at the end of working hours of the N-th business day after
+ *   its local date (`endOfNthBusinessDayAfter`). The window is met when the next contact comes at
+ *   or before the due time; `contactedAt` is that next contact even when it came late.
+ * - Windows end when the case closes: no window opens at or after `closedAt`; a window with no
+ *   contact up to closure is met if the case closed at or before its due time, else missed.
+ * - Only activities at or before `now` count. An open window with no contact yet is missed once
+ *   `now` is past its due time, and otherwise pending (`met: null`, `contactedAt: null`).
+ */
+export function evaluateSla(input: SlaInput): SlaReport {
+  const { calendar, cadenceBusinessDays: cadence } = input;
+  if (cadence !== null && (!Number.isInteger(cadence) || cadence < 1)) {
+    throw new DomainError(
+      'sla.bad_cadence',
+      `Cadence must be a whole number of business days ≥ 1, got ${cadence}`,
+    );
+  }
+  const c = compileCalendar(calendar);
+  const sink: YearSink = [];
+  const now = input.now.getTime();
+  const closed = input.closedAt && input.closedAt.getTime() <= now ? input.closedAt.getTime() : null;
+  const horizon = closed ?? now;
+  const timeline = inTimeOrder(input.activities);
+
+  // One pass: opening, first response, and the distinct contact instants up to the horizon.
+  let first: number | null = null;
+  let opened: number | null = null;
+  let responded: number | null = null;
+  const contacts: number[] = [];
+  for (const a of timeline) {
+    const ms = a.at.getTime();
+    if (ms > now) break;
+    first ??= ms;
+    if (a.kind === 'email') opened ??= ms;
+    if (responded === null && a.kind === 'email' && a.fromEngineer && a.hasContent) responded = ms;
+    const isContact = a.fromEngineer && (a.kind === 'call' || a.hasContent);
+    if (isContact && responded !== null && ms <= horizon && contacts[contacts.length - 1] !== ms)
+      contacts.push(ms);
+  }
+  opened ??= first;
+  const answered = opened !== null && responded !== null;
+  const firstResponse: FirstResponse = {
+    openedAt: iso(opened),
+    respondedAt: iso(responded),
+    elapsedSeconds: answered ? ((responded as number) - (opened as number)) / 1000 : null,
+    businessSeconds: answered
+      ? businessMsBetween(c, opened as number, responded as number, sink) / 1000
+      : null,
+  };
+
+  const followUps: FollowUpWindow[] = [];
+  if (cadence !== null) {
+    let promisedIso = contacts.length > 0 ? iso(contacts[0] as number) : null;
+    for (let i = 0; i < contacts.length; i++) {
+      const promised = contacts[i] as number;
+      if (closed !== null && promised >= closed) break;
+      const dueDay = nthBusinessDayAfter(c, localDay(c, promised), cadence, sink);
+      const due = dueDay.spans[dueDay.spans.length - 1] as number;
+      const next = contacts[i + 1];
+      const nextIso = next === undefined ? null : iso(next);
+      let met: boolean | null;
+      if (next !== undefined) met = next <= due;
+      else if (closed !== null) met = closed <= due;
+      else met = now > due ? false : null;
+      followUps.push({
+        promisedAt: promisedIso as string,
+        dueAt: dayEndIso(dueDay),
+        contactedAt: nextIso,
+        met,
+      });
+      promisedIso = nextIso;
+    }
+  }
+
+  return {
+    caseNumber: input.caseNumber,
+    calendar: calendar.name,
+    cadenceBusinessDays: cadence,
+    firstResponse,
+    followUps,
+    warnings: sink.length === 0 ? [] : toWarnings(c, sink),
+  };
+}
