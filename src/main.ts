@@ -1,25 +1,82 @@
+import { join } from 'node:path';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
+import { createLocalFileStore, type FileStore } from './platform/files/file-store.js';
 import type { AppDeps } from './platform/http/app-deps.js';
+import { type JobDefinition, JobRunner } from './platform/jobs/jobs.js';
 
-/** What a running CaseDesk process holds: its configuration, database and clock. */
-export type Runtime = { config: Config; database: Database; clock: Clock; appliedMigrations: string[] };
+/** What a running CaseDesk process holds: its configuration, database, file store and clock. */
+export type Runtime = {
+  config: Config;
+  database: Database;
+  files: FileStore;
+  clock: Clock;
+  appliedMigrations: string[];
+};
 
 /**
  * Composition root: opens the configured database (PostgreSQL when DATABASE_URL is set, otherwise
- * PGlite under the data directory) and applies pending migrations.
+ * PGlite under the data directory), applies pending migrations, opens the file store.
  */
 export async function openRuntime(config: Config, options: { migrate?: boolean } = {}): Promise<Runtime> {
   const database = config.databaseUrl
     ? await openDatabase({ kind: 'postgres', url: config.databaseUrl })
     : await openDatabase({ kind: 'pglite', dataDir: config.dataDir });
   const appliedMigrations = options.migrate === false ? [] : await migrate(database);
-  return { config, database, clock: systemClock, appliedMigrations };
+  const files = createLocalFileStore(join(config.dataDir, 'files'));
+  return { config, database, files, clock: systemClock, appliedMigrations };
 }
 
 export function appDeps(runtime: Runtime): AppDeps {
-  return { db: runtime.database.db, clock: runtime.clock, config: runtime.config };
+  return { db: runtime.database.db, clock: runtime.clock, config: runtime.config, files: runtime.files };
+}
+
+/** Every background job kind, built with its dependencies. Each domain adds its jobs here. */
+export function buildJobs(_deps: AppDeps): JobDefinition<unknown>[] {
+  return [];
+}
+
+/** Work a server repeats on a timer (IMAP polls, SLA scans, sweeps). Each domain adds its tasks here. */
+export type PeriodicTask = { name: string; everyMs: number; run: () => Promise<void> };
+
+export function buildPeriodicTasks(_deps: AppDeps): PeriodicTask[] {
+  return [];
+}
+
+export type Logger = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+/** Starts the job runner and periodic tasks of a serving process; returns a stop function. */
+export function startBackground(deps: AppDeps, log: Logger): () => Promise<void> {
+  const runner = new JobRunner({ db: deps.db, clock: deps.clock, jobs: buildJobs(deps), log });
+  runner.start();
+  const timers: NodeJS.Timeout[] = [];
+  const busy = new Set<string>();
+  for (const task of buildPeriodicTasks(deps)) {
+    const tick = async () => {
+      if (busy.has(task.name)) return; // a slow run is never overlapped by the next one
+      busy.add(task.name);
+      try {
+        await task.run();
+      } catch (err) {
+        log('error', `periodic task ${task.name} failed`, {
+          err: err instanceof Error ? err.message : String(err),
+        });
+      } finally {
+        busy.delete(task.name);
+      }
+    };
+    timers.push(setInterval(tick, task.everyMs));
+    void tick();
+  }
+  return async () => {
+    for (const t of timers) clearInterval(t);
+    await runner.stop();
+  };
 }

@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineer } from '../src/auth/engineers.repo.js';
 import { fixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
+import { createLocalFileStore } from '../src/platform/files/file-store.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { openTestDatabase, type TestDatabase } from './support/test-db.js';
 
@@ -13,7 +17,8 @@ let cookie = '';
 beforeAll(async () => {
   database = await openTestDatabase();
   const config = loadConfig({}, { trackingPrefix: 'CMIT' });
-  app = await buildApp({ db: database.db, clock: fixedClock('2026-05-06T02:00:00Z'), config });
+  const files = createLocalFileStore(mkdtempSync(join(tmpdir(), 'cd-api-')));
+  app = await buildApp({ db: database.db, clock: fixedClock('2026-05-06T02:00:00Z'), config, files });
   await createEngineer(database.db, {
     name: 'Li Qi',
     email: 'li.qi@example.com',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getCase } from '../cases/cases.repo.js';
 import { listTimeline } from '../cases/timeline.repo.js';
-import type { DB } from '../platform/db/schema.js';
+import type { DB } from '../platform/db/db.js';
 import { notFound } from '../platform/errors.js';
 import { serializeThreadArchive } from './thread-format.js';
 import { formatArchiveTime } from './thread-format-time.js';

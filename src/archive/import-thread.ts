@@ -5,7 +5,7 @@ import { ensureEngineer } from '../auth/engineers.repo.js';
 import { addParticipant, insertCase } from '../cases/cases.repo.js';
 import { type Actor, insertTimelineEntries, type NewTimelineEntry } from '../cases/timeline.repo.js';
 import { parseSubject } from '../mail/subject.js';
-import type { DB } from '../platform/db/schema.js';
+import type { DB } from '../platform/db/db.js';
 import { decodeText } from './decode-text.js';
 import { type ArchiveMessage, parseThreadArchive } from './thread-format.js';
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB, EngineerRole } from '../platform/db/schema.js';
+import type { DB } from '../platform/db/db.js';
+import type { EngineerRole } from '../platform/db/schema.js';
 import { conflict, DomainError, invalid, notFound } from '../platform/errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { newSecret, sha256Hex } from './secrets.js';

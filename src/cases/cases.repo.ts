@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { CaseStatus, DB, Priority } from '../platform/db/schema.js';
+import type { DB } from '../platform/db/db.js';
+import type { CaseStatus, Priority } from '../platform/db/schema.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { formatCaseNumber, formatTrackingToken, randomCaseSuffix } from './case-number.js';
 

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { ensureAccount, findAccountByName } from '../accounts/accounts.repo.js';
 import { type Engineer, getEngineer } from '../auth/engineers.repo.js';
 import type { Clock } from '../platform/clock.js';
-import type { CaseStatus, DB, Priority } from '../platform/db/schema.js';
+import type { DB } from '../platform/db/db.js';
+import type { CaseStatus, Priority } from '../platform/db/schema.js';
 import { invalid, notFound } from '../platform/errors.js';
 import {
   addParticipant,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { ActivityType, ActorType, AttachmentRef, DB, EmailAddress } from '../platform/db/schema.js';
+import type { DB } from '../platform/db/db.js';
+import type { ActivityType, ActorType, AttachmentRef, EmailAddress } from '../platform/db/schema.js';
 
 type Db = Kysely<DB>;
 

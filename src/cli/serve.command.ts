@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { generatePassword } from '../auth/auth.commands.js';
 import { countEngineers, createEngineer } from '../auth/engineers.repo.js';
-import { appDeps, openRuntime } from '../main.js';
+import { appDeps, openRuntime, startBackground } from '../main.js';
 import { buildApp } from '../platform/http/app.js';
 import { action, configFrom, withDatabaseFlags } from './cli-support.js';
 
@@ -21,6 +21,9 @@ export function serveCommand(): Command {
       });
       const firstAdmin = await ensureFirstAdmin(runtime.database.db);
       await app.listen({ host: config.host, port: config.port });
+      const stopBackground = startBackground(deps, (level, message, fields) =>
+        app.log[level](fields ?? {}, message),
+      );
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const url =
@@ -36,6 +39,7 @@ export function serveCommand(): Command {
       }
       process.stdout.write(`${lines.join('\n')}\n`);
       const stop = async () => {
+        await stopBackground();
         await app.close();
         await runtime.database.close();
         process.exit(0);

@@ -119,7 +119,8 @@ export type ArchiveImportsTable = {
   imported_at: CreatedAt;
 };
 
-export type DB = {
+/** Tables of the core model (migration 001). */
+export type CoreTables = {
   accounts: AccountsTable;
   account_domains: AccountDomainsTable;
   contacts: ContactsTable;

@@ -14,6 +14,7 @@ import { accountsRoutes } from '../../accounts/accounts.routes.js';
 import { installAuth } from '../../auth/auth.plugin.js';
 import { authRoutes } from '../../auth/auth.routes.js';
 import { casesRoutes } from '../../cases/cases.routes.js';
+import { notificationsRoutes } from '../../notifications/notifications.routes.js';
 import type { AppDeps } from './app-deps.js';
 import { installProblemHandler } from './problem.js';
 
@@ -68,6 +69,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(authRoutes(deps), { prefix: '/api/v1' });
   await app.register(casesRoutes(deps), { prefix: '/api/v1' });
   await app.register(accountsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(notificationsRoutes(deps), { prefix: '/api/v1' });
+  // Each domain registers its routes above this line.
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;
 }
