@@ -1,3 +1,5 @@
-/** Tables of the mail domain's migrations (inbound store, threading, outbox). */
-// biome-ignore lint/complexity/noBannedTypes: filled in as the mail migrations land.
-export type MailTables = {};
+import type { InboundMailTables } from './inbound/inbound.tables.js';
+import type { OutboundMailTables } from './outbound/outbound.tables.js';
+
+/** Tables of the mail domain's migrations. */
+export type MailTables = InboundMailTables & OutboundMailTables;
