@@ -36,8 +36,8 @@ export const run: BenchModule['run'] = async ({ quick }) => {
   const figures = [];
   try {
     for (const kind of ['postgres', 'pglite'] as const) {
-      // As `casedesk import-thread` does: 4 files at a time on PostgreSQL, one at a time on PGlite.
-      const concurrency = kind === 'postgres' ? 4 : 1;
+      // As `casedesk import-thread` does: 8 files at a time on PostgreSQL, one at a time on PGlite.
+      const concurrency = kind === 'postgres' ? 8 : 1;
       const database = await openBenchDatabase(kind);
       try {
         const start = performance.now();

@@ -24,7 +24,7 @@ export function importThreadCommand(): Command {
             : null;
         bar?.start(files.length, 0, { file: '' });
         // PGlite is one connection: parallel transactions would only queue.
-        const concurrency = runtime.database.kind === 'postgres' ? 4 : 1;
+        const concurrency = runtime.database.kind === 'postgres' ? 8 : 1;
         const { results, failures } = await importThreads(
           { db: runtime.database.db, trackingPrefix: runtime.config.trackingPrefix },
           files,
