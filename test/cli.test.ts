@@ -140,7 +140,7 @@ describe('casedesk CLI', { timeout: 120_000 }, () => {
 describe('casedesk serve', { timeout: 120_000 }, () => {
   it('prints the URL and the first admin on first start, and that admin can sign in', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'casedesk-serve-'));
-    const serveEnv = { ...env, CASEDESK_DATA_DIR: fresh, CASEDESK_LOG_LEVEL: 'silent' };
+    const serveEnv: NodeJS.ProcessEnv = { ...env, CASEDESK_DATA_DIR: fresh, CASEDESK_LOG_LEVEL: 'silent' };
     // On PostgreSQL a schema of its own, so "first start" really finds no engineers.
     const own = testDbKind === 'postgres' ? await openTestDatabase() : null;
     if (own)
