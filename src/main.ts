@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { outboxTask } from './mail/outbound/outbox-task.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -7,6 +8,8 @@ import { migrate } from './platform/db/migrate.js';
 import { createLocalFileStore, type FileStore } from './platform/files/file-store.js';
 import type { AppDeps } from './platform/http/app-deps.js';
 import { type JobDefinition, JobRunner } from './platform/jobs/jobs.js';
+import { slaPeriodicTask } from './sla/sla-scan.task.js';
+import { uploadJobs, uploadPeriodicTasks } from './uploads/upload-background.js';
 
 /** What a running CaseDesk process holds: its configuration, database, file store and clock. */
 export type Runtime = {
@@ -35,15 +38,15 @@ export function appDeps(runtime: Runtime): AppDeps {
 }
 
 /** Every background job kind, built with its dependencies. Each domain adds its jobs here. */
-export function buildJobs(_deps: AppDeps): JobDefinition<unknown>[] {
-  return [];
+export function buildJobs(deps: AppDeps): JobDefinition<unknown>[] {
+  return [...uploadJobs(deps)];
 }
 
 /** Work a server repeats on a timer (IMAP polls, SLA scans, sweeps). Each domain adds its tasks here. */
 export type PeriodicTask = { name: string; everyMs: number; run: () => Promise<void> };
 
-export function buildPeriodicTasks(_deps: AppDeps): PeriodicTask[] {
-  return [];
+export function buildPeriodicTasks(deps: AppDeps): PeriodicTask[] {
+  return [outboxTask(deps), slaPeriodicTask(deps), ...uploadPeriodicTasks(deps)];
 }
 
 export type Logger = (
@@ -57,13 +60,18 @@ export function startBackground(deps: AppDeps, log: Logger): () => Promise<void>
   const runner = new JobRunner({ db: deps.db, clock: deps.clock, jobs: buildJobs(deps), log });
   runner.start();
   const timers: NodeJS.Timeout[] = [];
-  const busy = new Set<string>();
+  // The run in progress of each task, so stopping waits for it (an outbox send is not cut off mid-way).
+  const busy = new Map<string, Promise<void>>();
   for (const task of buildPeriodicTasks(deps)) {
     const tick = async () => {
       if (busy.has(task.name)) return; // a slow run is never overlapped by the next one
-      busy.add(task.name);
+      const running = task.run();
+      busy.set(
+        task.name,
+        running.catch(() => undefined),
+      );
       try {
-        await task.run();
+        await running;
       } catch (err) {
         log('error', `periodic task ${task.name} failed`, {
           err: err instanceof Error ? err.message : String(err),
@@ -77,6 +85,7 @@ export function startBackground(deps: AppDeps, log: Logger): () => Promise<void>
   }
   return async () => {
     for (const t of timers) clearInterval(t);
+    await Promise.all([...busy.values()]);
     await runner.stop();
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { priorities, statuses } from '../platform/http/schemas.js';
+import { scopeSchema } from '../workflow/workflow.schemas.js';
 
 const address = z.object({ name: z.string().nullable(), address: z.string().nullable() });
 
@@ -60,4 +61,5 @@ export const caseDetailSchema = caseSummarySchema.extend({
     }),
   ),
   timeline: z.array(activitySchema),
+  scope: scopeSchema.nullable(),
 });

@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
 import type { CaseStatus, Priority } from '../platform/db/schema.js';
 import { invalid, notFound } from '../platform/errors.js';
+import { type CaseScope, findScope } from '../workflow/scope.repo.js';
 import {
   addParticipant,
   type CaseSummary,
@@ -19,7 +20,12 @@ import { type Activity, type Actor, insertActivity, listTimeline } from './timel
 /** What every case use-case needs; passed in, never imported as a global. */
 export type CaseDeps = { db: Kysely<DB>; clock: Clock; trackingPrefix: string };
 
-export type CaseDetail = CaseSummary & { participants: Participant[]; timeline: Activity[] };
+export type CaseDetail = CaseSummary & {
+  participants: Participant[];
+  timeline: Activity[];
+  /** The scope agreed with the customer, shown at the top of the case (src/workflow). */
+  scope: CaseScope | null;
+};
 
 export const engineerActor = (e: Pick<Engineer, 'id' | 'name'>): Actor => ({
   type: 'engineer',
@@ -29,11 +35,12 @@ export const engineerActor = (e: Pick<Engineer, 'id' | 'name'>): Actor => ({
 
 export async function getCaseDetail(deps: CaseDeps, number: string): Promise<CaseDetail> {
   const summary = await getCase(deps.db, number);
-  const [participants, timeline] = await Promise.all([
+  const [participants, timeline, scope] = await Promise.all([
     listParticipants(deps.db, summary.id),
     listTimeline(deps.db, summary.id),
+    findScope(deps.db, summary.id),
   ]);
-  return { ...summary, participants, timeline };
+  return { ...summary, participants, timeline, scope };
 }
 
 export type CreateCaseInput = {

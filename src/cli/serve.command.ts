@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { generatePassword } from '../auth/auth.commands.js';
 import { countEngineers, createEngineer } from '../auth/engineers.repo.js';
+import { startInbound } from '../mail/inbound/start-inbound.js';
 import { appDeps, openRuntime, startBackground } from '../main.js';
 import { buildApp } from '../platform/http/app.js';
 import { action, configFrom, withDatabaseFlags } from './cli-support.js';
@@ -10,9 +11,10 @@ export function serveCommand(): Command {
     new Command('serve')
       .description('Run the CaseDesk server (HTTP API and console)')
       .option('--host <host>', 'address to listen on (env CASEDESK_HOST)')
-      .option('--port <port>', 'HTTP port (env CASEDESK_PORT)'),
+      .option('--port <port>', 'HTTP port (env CASEDESK_PORT)')
+      .option('--smtp-port <port>', 'inbound SMTP port; off unless set (env CASEDESK_SMTP_PORT)'),
   ).action(
-    action(async (opts: { host?: string; port?: string; dataDir?: string }) => {
+    action(async (opts: { host?: string; port?: string; smtpPort?: string; dataDir?: string }) => {
       const config = configFrom(opts);
       const runtime = await openRuntime(config);
       const deps = appDeps(runtime);
@@ -24,12 +26,16 @@ export function serveCommand(): Command {
       const stopBackground = startBackground(deps, (level, message, fields) =>
         app.log[level](fields ?? {}, message),
       );
+      const inbound = await startInbound(deps, (level, message, fields) =>
+        app.log[level](fields ?? {}, message),
+      );
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const url =
         config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
       const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
       const lines = [`CaseDesk is running at ${url}  (API docs: ${url}/api/docs, data: ${where})`];
+      lines.push(...inbound.lines);
       if (firstAdmin) {
         lines.push(
           'First start: an admin account was created.',
@@ -39,6 +45,7 @@ export function serveCommand(): Command {
       }
       process.stdout.write(`${lines.join('\n')}\n`);
       const stop = async () => {
+        await inbound.stop();
         await stopBackground();
         await app.close();
         await runtime.database.close();

@@ -23,6 +23,58 @@ export const configSchema = z.object({
   publicUrl: z.string().url().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   sessionDays: z.coerce.number().int().min(1).max(365).default(14),
+  /** Inbound SMTP listener port; off when unset (so `npm start` needs no mail setup). */
+  smtpPort: port.optional(),
+  /** Address the SMTP listener binds to; default the HTTP host. */
+  smtpHost: z.string().min(1).optional(),
+  /** Comma-separated recipient addresses (or `@domain`) the listener accepts; empty accepts any. */
+  smtpRecipients: z.string().default(''),
+  /** Largest inbound message in bytes (default 25 MB). */
+  smtpMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
+  /** PEM certificate and key files; when both are set, the listener offers STARTTLS. */
+  smtpTlsCert: z.string().min(1).optional(),
+  smtpTlsKey: z.string().min(1).optional(),
+  /** IMAP mailboxes to poll: a JSON array, or the path of a JSON file holding one. */
+  imapMailboxes: z.string().optional(),
+  /** Seconds between IMAP polls when the server offers no IDLE (also a safety net with IDLE). */
+  imapPollSeconds: z.coerce.number().int().min(5).max(86_400).default(60),
+  /** Days after closing during which a customer's reply reopens a case (later: a linked new case). */
+  reopenWindowDays: z.coerce.number().min(0).max(3650).default(14),
+  /** Largest file one upload may carry, in bytes (default 20 GB). */
+  uploadMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20 * 1024 ** 3),
+  /** Days an upload workspace stays open unless given otherwise. */
+  uploadWorkspaceDays: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days uploaded files are kept after their case closes, then purged. */
+  uploadRetentionDays: z.coerce.number().int().min(0).max(36500).default(90),
+  /** Hours after its last byte a partial upload is swept. */
+  uploadStaleHours: z.coerce.number().min(0.01).max(8760).default(24),
+  /** Outbound SMTP server (relay) for replies; without it mail waits in the outbox. */
+  smtpOutHost: z.string().min(1).optional(),
+  /** Its port; default 465 with `tls`, else 587. */
+  smtpOutPort: port.optional(),
+  /** `tls` (implicit TLS), `starttls` (required), `opportunistic` (STARTTLS when offered), `none`. */
+  smtpOutTls: z.enum(['tls', 'starttls', 'opportunistic', 'none']).default('starttls'),
+  smtpOutUser: z.string().min(1).optional(),
+  smtpOutPassword: z.string().min(1).optional(),
+  /** From address of outgoing mail, e.g. `Support <support@vendor.com>`; engineers' names are shown with it. */
+  mailFrom: z.string().min(3).optional(),
+  /** Domain of generated Message-IDs; default the From address's domain. */
+  mailDomain: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name')
+    .optional(),
+  /** Language of the case label in subjects (案例号 / Case). */
+  mailLocale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** Seconds between SLA scans (reminders, breaches, stored due times). */
+  slaScanSeconds: z.coerce.number().int().min(5).max(3600).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -37,6 +89,28 @@ export const envNames: Record<keyof Config, string> = {
   publicUrl: 'CASEDESK_PUBLIC_URL',
   logLevel: 'CASEDESK_LOG_LEVEL',
   sessionDays: 'CASEDESK_SESSION_DAYS',
+  smtpPort: 'CASEDESK_SMTP_PORT',
+  smtpHost: 'CASEDESK_SMTP_HOST',
+  smtpRecipients: 'CASEDESK_SMTP_RECIPIENTS',
+  smtpMaxBytes: 'CASEDESK_SMTP_MAX_BYTES',
+  smtpTlsCert: 'CASEDESK_SMTP_TLS_CERT',
+  smtpTlsKey: 'CASEDESK_SMTP_TLS_KEY',
+  imapMailboxes: 'CASEDESK_IMAP_MAILBOXES',
+  imapPollSeconds: 'CASEDESK_IMAP_POLL_SECONDS',
+  reopenWindowDays: 'CASEDESK_REOPEN_DAYS',
+  uploadMaxBytes: 'CASEDESK_UPLOAD_MAX_BYTES',
+  uploadWorkspaceDays: 'CASEDESK_UPLOAD_WORKSPACE_DAYS',
+  uploadRetentionDays: 'CASEDESK_UPLOAD_RETENTION_DAYS',
+  uploadStaleHours: 'CASEDESK_UPLOAD_STALE_HOURS',
+  smtpOutHost: 'CASEDESK_SMTP_OUT_HOST',
+  smtpOutPort: 'CASEDESK_SMTP_OUT_PORT',
+  smtpOutTls: 'CASEDESK_SMTP_OUT_TLS',
+  smtpOutUser: 'CASEDESK_SMTP_OUT_USER',
+  smtpOutPassword: 'CASEDESK_SMTP_OUT_PASSWORD',
+  mailFrom: 'CASEDESK_MAIL_FROM',
+  mailDomain: 'CASEDESK_MAIL_DOMAIN',
+  mailLocale: 'CASEDESK_MAIL_LOCALE',
+  slaScanSeconds: 'CASEDESK_SLA_SCAN_SECONDS',
 };
 
 export function loadConfig(

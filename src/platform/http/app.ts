@@ -14,9 +14,19 @@ import { accountsRoutes } from '../../accounts/accounts.routes.js';
 import { installAuth } from '../../auth/auth.plugin.js';
 import { authRoutes } from '../../auth/auth.routes.js';
 import { casesRoutes } from '../../cases/cases.routes.js';
+import { factsRoutes } from '../../facts/facts.routes.js';
+import { templatesRoutes } from '../../kb/templates.routes.js';
+import { inboundRoutes } from '../../mail/inbound/inbound.routes.js';
+import { outboundRoutes } from '../../mail/outbound/outbound.routes.js';
 import { notificationsRoutes } from '../../notifications/notifications.routes.js';
+import { calendarsRoutes } from '../../sla/calendars.routes.js';
+import { slaRoutes } from '../../sla/sla.routes.js';
+import { uploadPageRoutes } from '../../uploads/upload-page.routes.js';
+import { uploadsRoutes } from '../../uploads/uploads.routes.js';
+import { workflowRoutes } from '../../workflow/workflow.routes.js';
 import type { AppDeps } from './app-deps.js';
 import { installProblemHandler } from './problem.js';
+import { webStatic } from './web-static.js';
 
 export type BuildAppOptions = { logger?: boolean | { level: string } };
 
@@ -70,6 +80,16 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(casesRoutes(deps), { prefix: '/api/v1' });
   await app.register(accountsRoutes(deps), { prefix: '/api/v1' });
   await app.register(notificationsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(webStatic());
+  await app.register(slaRoutes(deps), { prefix: '/api/v1' });
+  await app.register(calendarsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(outboundRoutes(deps), { prefix: '/api/v1' });
+  await app.register(uploadsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(factsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(uploadPageRoutes(deps));
+  await app.register(inboundRoutes(deps), { prefix: '/api/v1' });
+  await app.register(templatesRoutes(deps), { prefix: '/api/v1' });
+  await app.register(workflowRoutes(deps), { prefix: '/api/v1' });
   // Each domain registers its routes above this line.
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;

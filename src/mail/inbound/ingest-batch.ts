@@ -1,0 +1,393 @@
+import type { Kysely } from 'kysely';
+import { type Actor, insertTimelineEntries, type NewTimelineEntry } from '../../cases/timeline.repo.js';
+import { notify } from '../../notifications/notifications.repo.js';
+import type { DB } from '../../platform/db/db.js';
+import { linkCases } from '../../workflow/case-links.repo.js';
+import type { ThreadingPolicy } from '../threading/thread-decision.js';
+import type { ThreadVia } from './inbound.tables.js';
+import {
+  addParticipants,
+  type ClaimRow,
+  claimMessages,
+  ensureContacts,
+  type FinishRow,
+  findAccountsByDomains,
+  findCaseIdsByNumbers,
+  findCaseIdsByThreadRoots,
+  findCaseIdsByTokens,
+  findContactsByEmail,
+  findEmailsByMessageIds,
+  findEngineersByEmail,
+  findPriorDeliveries,
+  finishMessages,
+  type InboundEmailRow,
+  insertInboundEmails,
+  insertNewCases,
+  loadCases,
+  loadParticipantAddresses,
+  recordDuplicates,
+  touchCases,
+} from './ingest.repo.js';
+import { type Lookups, type PlannedActor, planBatch } from './ingest-plan.js';
+import { domainCandidates, domainOf, normalAddress, type PreparedMessage } from './prepared-message.js';
+
+/** What became of one message. Every outcome but `duplicate` means the message is now recorded. */
+export type IngestOutcome =
+  | { status: 'duplicate'; rawSha256: string; messageId: string | null; caseNumber: string | null }
+  | {
+      status: 'threaded';
+      rawSha256: string;
+      messageId: string | null;
+      caseNumber: string;
+      via: ThreadVia | 'manual';
+      newCase: boolean;
+      activityId: string;
+    }
+  | { status: 'review'; rawSha256: string; messageId: string | null; namedCase: string; reason: string }
+  | { status: 'needs_attention'; rawSha256: string; messageId: string | null; reason: string };
+
+export type BatchContext = {
+  now: Date;
+  trackingPrefix: string;
+  policy: ThreadingPolicy;
+  ownAddresses: ReadonlySet<string>;
+};
+
+const SYSTEM: Actor = { type: 'system', id: null, name: 'CaseDesk' };
+
+/**
+ * Records a batch of prepared messages inside one transaction (`trx`): dedupe, threading, timeline,
+ * files, participants, status effects, notifications. Results are in input order.
+ */
+export async function writeBatch(
+  trx: Kysely<DB>,
+  messages: PreparedMessage[],
+  ctx: BatchContext,
+): Promise<IngestOutcome[]> {
+  const outcomes: (IngestOutcome | null)[] = messages.map(() => null);
+  const duplicate = (m: PreparedMessage, caseNumber: string | null = null): IngestOutcome => ({
+    status: 'duplicate',
+    rawSha256: m.rawSha256,
+    messageId: m.messageId,
+    caseNumber,
+  });
+
+  // Dedupe within the batch, then against mail already on a timeline (our own sent mail coming back).
+  const seen = new Set<string>();
+  const fresh: number[] = [];
+  const known: number[] = [];
+  const onTimeline = new Map(
+    (
+      await findEmailsByMessageIds(
+        trx,
+        messages.flatMap((m) => (m.messageId ? [m.messageId] : [])),
+        'outbound',
+      )
+    ).map((e) => [e.messageId, e.caseId]),
+  );
+  messages.forEach((m, i) => {
+    if (m.refile) {
+      fresh.push(i);
+      return;
+    }
+    const keys = [m.rawSha256, ...(m.messageKey ? [`key:${m.messageKey}`] : [])];
+    if (keys.some((k) => seen.has(k)) || (m.messageId && onTimeline.has(m.messageId))) {
+      known.push(i);
+      return;
+    }
+    for (const k of keys) seen.add(k);
+    fresh.push(i);
+  });
+
+  const claimRow = (m: PreparedMessage): ClaimRow => ({
+    rawSha256: m.rawSha256,
+    rawSize: m.rawSize,
+    messageId: m.messageId,
+    messageKey: m.messageKey,
+    source: m.source,
+    subject: m.subject,
+    fromAddress: normalAddress(m.from?.address),
+    receivedAt: ctx.now,
+  });
+  const claimed = await claimMessages(
+    trx,
+    fresh.flatMap((i) =>
+      (messages[i] as PreparedMessage).refile ? [] : [claimRow(messages[i] as PreparedMessage)],
+    ),
+  );
+  for (const i of fresh) {
+    const refile = (messages[i] as PreparedMessage).refile;
+    if (refile) claimed.set((messages[i] as PreparedMessage).rawSha256, refile.inboundId);
+  }
+  const otherBytes: (ClaimRow & { duplicateOf: string })[] = [];
+  const lost = [...known, ...fresh.filter((i) => !claimed.has((messages[i] as PreparedMessage).rawSha256))];
+  if (lost.length > 0) {
+    const prior = await findPriorDeliveries(
+      trx,
+      lost.map((i) => (messages[i] as PreparedMessage).rawSha256),
+      lost.flatMap((i) => (messages[i] as PreparedMessage).messageKey ?? []),
+    );
+    for (const i of lost) {
+      const m = messages[i] as PreparedMessage;
+      const p = prior.find(
+        (r) => r.rawSha256 === m.rawSha256 || (m.messageKey && r.messageKey === m.messageKey),
+      );
+      outcomes[i] = duplicate(m, p?.caseNumber ?? null);
+      if (p && p.rawSha256 !== m.rawSha256) otherBytes.push({ ...claimRow(m), duplicateOf: p.id });
+    }
+  }
+  const work = fresh.filter((i) => claimed.has((messages[i] as PreparedMessage).rawSha256));
+  const batch = work.map((i) => messages[i] as PreparedMessage);
+  await recordDuplicates(trx, otherBytes);
+  if (batch.length === 0) return outcomes as IngestOutcome[];
+
+  const lookups = await lookUp(trx, batch, onTimeline);
+  const plan = planBatch(batch, lookups, ctx);
+
+  const contacts = new Map(lookups.contacts);
+  for (const [email, row] of await ensureContacts(
+    trx,
+    [...plan.contacts].map(([email, c]) => ({ email, name: c.name, accountId: c.accountId })),
+  ))
+    contacts.set(email, row);
+  const numbers = await insertNewCases(trx, plan.newCases, ctx.trackingPrefix);
+  const numberOf = (caseId: string) => numbers.get(caseId)?.number ?? lookups.cases.get(caseId)?.number ?? '';
+  await addParticipants(
+    trx,
+    plan.participants.flatMap((p) => {
+      const contact = contacts.get(p.address);
+      return contact ? [{ caseId: p.caseId, contactId: contact.id, role: p.role }] : [];
+    }),
+  );
+  const actorOf = (a: PlannedActor): Actor =>
+    a.kind === 'engineer'
+      ? { type: 'engineer', id: a.id, name: a.name }
+      : { type: 'contact', id: contacts.get(a.address)?.id ?? null, name: a.name };
+
+  // Timeline: per email, its case's creation or link notes, the email, then any status change.
+  const entries: NewTimelineEntry[] = [];
+  const emailEntry: number[] = [];
+  for (const e of plan.emails) {
+    const m = batch[e.index] as PreparedMessage;
+    const mail = m.mail;
+    if (!mail) continue;
+    const actor = actorOf(e.actor);
+    if (e.newCase) {
+      const link = plan.links.find((l) => l.newCaseId === e.caseId);
+      entries.push({
+        caseId: e.caseId,
+        type: 'system',
+        actor: SYSTEM,
+        occurredAt: e.occurredAt,
+        payload: { event: 'created', source: 'email', from: actor.name, followUpOf: link?.oldNumber ?? null },
+      });
+      if (link) {
+        entries.push({
+          caseId: link.oldCaseId,
+          type: 'system',
+          actor: SYSTEM,
+          occurredAt: e.occurredAt,
+          payload: {
+            event: 'follow_up_opened',
+            followUp: numberOf(link.newCaseId),
+            note: `A reply after this case was closed opened ${numberOf(link.newCaseId)}`,
+          },
+        });
+      }
+    }
+    emailEntry.push(entries.length);
+    entries.push({
+      caseId: e.caseId,
+      type: 'email',
+      actor,
+      occurredAt: e.occurredAt,
+      email: {
+        direction: 'inbound',
+        from: { name: mail.from?.name || null, address: normalAddress(mail.from?.address) },
+        to: mail.to.map((a) => ({ name: a.name || null, address: a.address || null })),
+        cc: mail.cc.map((a) => ({ name: a.name || null, address: a.address || null })),
+        subject: mail.subject,
+        text: mail.text,
+        // Raw HTML stays out of the shared timeline; it is served sanitized only (see inbound.routes.ts).
+        html: null,
+        sentAt: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
+        messageId: m.messageId,
+        inReplyTo: mail.inReplyTo,
+        references: mail.references,
+        attachments: m.files
+          .filter((f) => !f.inline)
+          .map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, sha256: f.sha256 })),
+      },
+    });
+    if (e.statusChange) {
+      entries.push({
+        caseId: e.caseId,
+        type: 'status_change',
+        actor: SYSTEM,
+        occurredAt: e.occurredAt,
+        payload: {
+          from: e.statusChange.from,
+          to: e.statusChange.to,
+          note: e.statusChange.reopen ? `Reopened by a reply from ${actor.name}` : `${actor.name} replied`,
+        },
+      });
+    }
+  }
+  const ids = await insertTimelineEntries(trx, entries);
+  const activityOf = new Map<number, string>();
+  plan.emails.forEach((e, k) => {
+    activityOf.set(e.index, ids[emailEntry[k] as number] as string);
+  });
+
+  await insertInboundEmails(
+    trx,
+    plan.emails.map((e): InboundEmailRow => {
+      const m = batch[e.index] as PreparedMessage;
+      return {
+        activityId: activityOf.get(e.index) as string,
+        inboundMessageId: claimed.get(m.rawSha256) as string,
+        rawSha256: m.rawSha256,
+        fresh: m.fresh,
+        quoted: m.quoted,
+        html: m.mail?.html ?? null,
+        threadRoot: m.threadRoot,
+        isAutoReply: m.mail?.isAutoReply ?? false,
+        warnings: m.mail?.warnings ?? [],
+        files: m.files,
+      };
+    }),
+  );
+  // The workflow's case relations: the closed case is followed up by the new one.
+  for (const l of plan.links) await linkCases(trx, { from: l.oldCaseId, to: l.newCaseId, kind: 'follow_up' });
+  await touchCases(
+    trx,
+    [...plan.touched].map(([id, t]) => ({ id, updatedAt: t.updatedAt, status: t.status })),
+  );
+  for (const e of plan.emails) {
+    if (!e.notifyOwnerId) continue;
+    const m = batch[e.index] as PreparedMessage;
+    const name = actorOf(e.actor).name;
+    const number = numberOf(e.caseId);
+    await notify(trx, {
+      engineerId: e.notifyOwnerId,
+      caseId: e.caseId,
+      kind: e.via === 'follow_up' ? 'mail.follow_up_case' : 'mail.customer_reply',
+      message:
+        e.via === 'follow_up'
+          ? `${name} wrote about a closed case; follow-up ${number} was opened: ${m.subject}`
+          : `${name} replied on ${number}${e.statusChange ? ` (now ${e.statusChange.to.replace(/_/g, ' ')})` : ''}: ${m.subject}`,
+      dedupeKey: `mail:${activityOf.get(e.index)}`,
+    });
+  }
+
+  const finish: FinishRow[] = [];
+  const idOf = (index: number) => claimed.get((batch[index] as PreparedMessage).rawSha256) as string;
+  for (const e of plan.emails) {
+    const m = batch[e.index] as PreparedMessage;
+    const activityId = activityOf.get(e.index) as string;
+    finish.push({
+      id: idOf(e.index),
+      status: 'threaded',
+      via: e.via,
+      caseId: e.caseId,
+      activityId,
+      reason: null,
+      namedCaseId: null,
+    });
+    outcomes[work[e.index] as number] = {
+      status: 'threaded',
+      rawSha256: m.rawSha256,
+      messageId: m.messageId,
+      caseNumber: numberOf(e.caseId),
+      via: e.via,
+      newCase: e.newCase,
+      activityId,
+    };
+  }
+  for (const r of plan.reviews) {
+    const m = batch[r.index] as PreparedMessage;
+    finish.push({
+      id: idOf(r.index),
+      status: 'review',
+      via: r.via,
+      caseId: null,
+      activityId: null,
+      reason: r.reason,
+      namedCaseId: r.namedCaseId,
+    });
+    outcomes[work[r.index] as number] = {
+      status: 'review',
+      rawSha256: m.rawSha256,
+      messageId: m.messageId,
+      namedCase: numberOf(r.namedCaseId),
+      reason: r.reason,
+    };
+  }
+  for (const a of plan.attention) {
+    const m = batch[a.index] as PreparedMessage;
+    finish.push({
+      id: idOf(a.index),
+      status: 'needs_attention',
+      via: null,
+      caseId: null,
+      activityId: null,
+      reason: a.reason,
+      namedCaseId: null,
+    });
+    outcomes[work[a.index] as number] = {
+      status: 'needs_attention',
+      rawSha256: m.rawSha256,
+      messageId: m.messageId,
+      reason: a.reason,
+    };
+  }
+  await finishMessages(trx, finish);
+  return outcomes as IngestOutcome[];
+}
+
+async function lookUp(
+  trx: Kysely<DB>,
+  batch: PreparedMessage[],
+  onTimeline: Map<string, string>,
+): Promise<Lookups> {
+  const refs = [...new Set(batch.flatMap((m) => m.referenceIds))].filter((id) => !onTimeline.has(id));
+  const people = new Set<string>();
+  for (const m of batch) {
+    for (const a of [m.from, ...(m.mail?.to ?? []), ...(m.mail?.cc ?? [])]) {
+      const address = normalAddress(a?.address);
+      if (address) people.add(address);
+    }
+  }
+  const addresses = [...people];
+  const domains = [...new Set(addresses.flatMap((a) => domainCandidates(domainOf(a))))];
+  const [byRef, byToken, byNumber, byRoot, engineers, accountByDomain, contacts] = await Promise.all([
+    findEmailsByMessageIds(trx, refs),
+    findCaseIdsByTokens(trx, [...new Set(batch.flatMap((m) => (m.trackingToken ? [m.trackingToken] : [])))]),
+    findCaseIdsByNumbers(trx, [...new Set(batch.flatMap((m) => (m.caseTag ? [m.caseTag] : [])))]),
+    findCaseIdsByThreadRoots(trx, [...new Set(batch.flatMap((m) => (m.threadRoot ? [m.threadRoot] : [])))]),
+    findEngineersByEmail(trx, addresses),
+    findAccountsByDomains(trx, domains),
+    findContactsByEmail(trx, addresses),
+  ]);
+  const caseIdByMessageId = new Map(onTimeline);
+  for (const r of byRef) caseIdByMessageId.set(r.messageId, r.caseId);
+  const caseIds = [
+    ...caseIdByMessageId.values(),
+    ...byToken.values(),
+    ...byNumber.values(),
+    ...byRoot.values(),
+  ];
+  const cases = await loadCases(trx, caseIds);
+  const participants = await loadParticipantAddresses(trx, [...cases.keys()]);
+  return {
+    caseIdByMessageId,
+    caseIdByToken: byToken,
+    caseIdByNumber: byNumber,
+    caseIdByThreadRoot: byRoot,
+    cases,
+    participants,
+    engineers,
+    accountByDomain,
+    contacts,
+  };
+}

@@ -1,0 +1,232 @@
+import type { Kysely } from 'kysely';
+import { notify } from '../notifications/notifications.repo.js';
+import type { Clock } from '../platform/clock.js';
+import type { DB } from '../platform/db/db.js';
+import type { CalendarWarning } from './calendar.types.js';
+import { loadCalendarSet } from './calendars.service.js';
+import {
+  type DueKey,
+  loadTimelines,
+  markBreachesNotified,
+  nextStaleCases,
+  recordBreaches,
+  recordReminders,
+  saveStates,
+  tryScanLock,
+} from './case-sla.repo.js';
+import { type EvaluatedCase, evaluateLoaded } from './case-sla.service.js';
+import { loadPolicySet } from './policies.service.js';
+import type { SlaClockKind } from './sla.tables.js';
+
+/** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
+export type SlaMailSender = (
+  db: Kysely<DB>,
+  mail: { to: string[]; subject: string; text: string },
+) => Promise<void>;
+
+export type SlaScanDeps = {
+  db: Kysely<DB>;
+  clock: Clock;
+  sendMail?: SlaMailSender;
+  batchSize?: number;
+};
+
+export type SlaScanResult = {
+  cases: number;
+  breachesRecorded: number;
+  breachesNotified: number;
+  remindersSent: number;
+  warnings: CalendarWarning[];
+  loadMs: number;
+  evaluateMs: number;
+  storeMs: number;
+};
+
+/** Breaches that were due longer ago than this (old imported history, a long outage) are recorded silently. */
+export const BREACH_NOTIFY_WINDOW_MS = 24 * 3_600_000;
+
+const KIND_LABEL: Record<SlaClockKind, string> = {
+  first_response: 'first response',
+  follow_up: 'follow-up',
+  resolution: 'resolution',
+};
+
+function localTime(iso: string, zone: string): string {
+  const parts = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+  return `${parts} ${zone}`;
+}
+
+function describe(
+  e: EvaluatedCase,
+  key: DueKey,
+  what: 'reminder' | 'breach',
+  now: Date,
+): { subject: string; text: string } {
+  const label = KIND_LABEL[key.kind];
+  const due = localTime(key.dueAt, e.calendar.zone);
+  const head = `${e.row.number} (${e.row.priority}) ${e.row.title}`;
+  if (what === 'reminder') {
+    const minutes = Math.max(0, Math.round((Date.parse(key.dueAt) - now.getTime()) / 60_000));
+    return {
+      subject: `[SLA] ${e.row.number}: ${label} due in ${minutes} min`,
+      text: `${head}\nThe ${label} is due at ${due} (in ${minutes} minutes).`,
+    };
+  }
+  return {
+    subject: `[SLA] ${e.row.number}: ${label} missed`,
+    text: `${head}\nThe ${label} was due at ${due} and was not met.`,
+  };
+}
+
+/** Reminders due now: open clocks whose reminder time has come but whose due time has not passed. */
+function remindersDue(e: EvaluatedCase, now: number): DueKey[] {
+  const lead = e.policy.remindBeforeMinutes * 60_000;
+  return e.state.open
+    .filter((o) => !o.overdue && now >= Date.parse(o.dueAt) - lead && now < Date.parse(o.dueAt))
+    .map((o) => ({ caseId: e.row.id, kind: o.kind, dueAt: o.dueAt }));
+}
+
+async function tell(
+  trx: Kysely<DB>,
+  deps: SlaScanDeps,
+  e: EvaluatedCase,
+  key: DueKey,
+  what: 'reminder' | 'breach',
+  now: Date,
+): Promise<boolean> {
+  if (!e.row.ownerId) return false;
+  const mail = describe(e, key, what, now);
+  const fresh = await notify(trx, {
+    engineerId: e.row.ownerId,
+    caseId: e.row.id,
+    kind: `sla.${what}`,
+    message: mail.text.replace('\n', ' — '),
+    dedupeKey: `sla:${what}:${e.row.id}:${key.kind}:${key.dueAt}`,
+  });
+  if (fresh && e.row.ownerEmail && deps.sendMail)
+    await deps.sendMail(trx, { to: [e.row.ownerEmail], ...mail });
+  return fresh;
+}
+
+async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<SlaScanResult> {
+  const now = deps.clock.now();
+  const result: SlaScanResult = {
+    cases: 0,
+    breachesRecorded: 0,
+    breachesNotified: 0,
+    remindersSent: 0,
+    warnings: [],
+    loadMs: 0,
+    evaluateMs: 0,
+    storeMs: 0,
+  };
+  const seen = new Set<string>();
+  let t = performance.now();
+  const [calendars, policies] = await Promise.all([loadCalendarSet(trx), loadPolicySet(trx)]);
+  result.loadMs += performance.now() - t;
+  let afterId: string | null = null;
+  for (;;) {
+    t = performance.now();
+    const cases = await nextStaleCases(trx, { afterId, limit: deps.batchSize ?? 1000, now, all });
+    if (cases.length === 0) break;
+    afterId = (cases[cases.length - 1] as { id: string }).id;
+    const timelines = await loadTimelines(trx, cases);
+    result.loadMs += performance.now() - t;
+
+    t = performance.now();
+    const evaluated = evaluateLoaded(cases, timelines, { calendars, policies, now });
+    result.evaluateMs += performance.now() - t;
+
+    t = performance.now();
+    await saveStates(
+      trx,
+      evaluated.map((e) => e.stored),
+    );
+    const byCase = new Map(evaluated.map((e) => [e.row.id, e]));
+    // Only cases whose breaches changed since their last stored evaluation can have new ones.
+    const breaches = evaluated
+      .filter((e) => e.stored.breachesKey !== e.row.breachesKey)
+      .flatMap((e) => e.state.breaches.map((b) => ({ caseId: e.row.id, ...b })));
+    const recorded = await recordBreaches(trx, breaches, now);
+    result.breachesRecorded += recorded.length;
+    const notified: DueKey[] = [];
+    for (const key of recorded) {
+      if (now.getTime() - Date.parse(key.dueAt) > BREACH_NOTIFY_WINDOW_MS) continue;
+      const e = byCase.get(key.caseId) as EvaluatedCase;
+      if (await tell(trx, deps, e, key, 'breach', now)) notified.push(key);
+    }
+    await markBreachesNotified(trx, notified);
+    result.breachesNotified += notified.length;
+    const reminders = await recordReminders(
+      trx,
+      evaluated.flatMap((e) => remindersDue(e, now.getTime())),
+      now,
+    );
+    for (const key of reminders) {
+      if (await tell(trx, deps, byCase.get(key.caseId) as EvaluatedCase, key, 'reminder', now))
+        result.remindersSent++;
+    }
+    for (const e of evaluated) {
+      for (const w of e.state.warnings) {
+        const k = `${w.calendar} ${w.year}`;
+        if (!seen.has(k)) {
+          seen.add(k);
+          result.warnings.push(w);
+        }
+      }
+    }
+    result.cases += cases.length;
+    result.storeMs += performance.now() - t;
+  }
+  return result;
+}
+
+/**
+ * One pass of the SLA scheduler: re-evaluates every case whose state is stale (or, with `all`,
+ * every case not closed), stores the states, records each breach once and sends each reminder
+ * once (in-app to the owner, and by mail when a sender is given) — all in one transaction, so a
+ * crash leaves nothing half-sent. Returns null when another server is scanning right now.
+ */
+export async function runSlaScan(
+  deps: SlaScanDeps,
+  options: { all?: boolean } = {},
+): Promise<SlaScanResult | null> {
+  // One server scans at a time; the unique keys hold even without the lock.
+  return deps.db
+    .transaction()
+    .execute(async (trx) => ((await tryScanLock(trx)) ? scan(trx, deps, options.all === true) : null));
+}
+
+/** Periodic task body: scans and logs each calendar year without holiday data once per process. */
+export function slaScanTask(
+  deps: SlaScanDeps,
+  log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void,
+): () => Promise<void> {
+  const warned = new Set<string>();
+  return async () => {
+    const result = await runSlaScan(deps);
+    if (!result) return;
+    for (const w of result.warnings) {
+      const key = `${w.calendar} ${w.year}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      log('warn', w.message, { calendar: w.calendar, year: w.year, code: w.code });
+    }
+    if (result.breachesRecorded || result.remindersSent) {
+      log('info', 'sla scan', {
+        cases: result.cases,
+        breachesRecorded: result.breachesRecorded,
+        breachesNotified: result.breachesNotified,
+        remindersSent: result.remindersSent,
+      });
+    }
+  };
+}

@@ -1,0 +1,252 @@
+import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
+import {
+  addBusinessMs,
+  businessMsBetween,
+  compileCalendar,
+  localDay,
+  nthBusinessDayAfter,
+  toWarnings,
+  type YearSink,
+} from './compiled-calendar.js';
+import type { ResolutionUnit, SlaClockKind } from './sla.tables.js';
+import { evaluateSla, type SlaActivity, type SlaReport } from './sla-evaluator.js';
+
+/** A case's SLA targets (from its priority's policy, or its account's override). */
+export type SlaPolicy = {
+  firstResponseHours: number;
+  /** Follow-up cadence when the case has none of its own; null: no promise. */
+  followUpDays: number | null;
+  resolution: { value: number; unit: ResolutionUnit };
+  remindBeforeMinutes: number;
+};
+
+export type CaseStatusName = 'new' | 'in_progress' | 'waiting_for_customer' | 'resolved' | 'closed';
+export type StatusChange = { at: Date; from: CaseStatusName | null; to: CaseStatusName };
+
+export type CaseSlaInput = {
+  caseNumber: string;
+  calendar: BusinessCalendar;
+  policy: SlaPolicy;
+  /** The case's own cadence (set by an engineer or detected); null falls back to the policy. */
+  caseCadence: number | null;
+  /** When the case row says it opened; used when the timeline has no mail or call yet. */
+  openedAt: Date;
+  status: CaseStatusName;
+  statusChanges: StatusChange[];
+  activities: SlaActivity[];
+  closedAt: Date | null;
+  now: Date;
+};
+
+/**
+ * - `met` / `missed`: settled; `pending`: due later; `overdue`: not met and past due, still open;
+ * - `paused`: the resolution clock while the case waits for the customer;
+ * - `none`: nothing to measure (closed before it was due, or no cadence).
+ */
+export type ClockStatus = 'met' | 'missed' | 'pending' | 'overdue' | 'paused' | 'none';
+
+export type SlaClock = {
+  kind: SlaClockKind;
+  status: ClockStatus;
+  dueAt: string | null;
+  /** When the clock was satisfied (response, next contact, resolution); null while not. */
+  doneAt: string | null;
+  /** Real seconds from now to the due time; negative once past; null without a due time. */
+  secondsLeft: number | null;
+};
+
+export type ResolutionClock = SlaClock & {
+  businessSecondsUsed: number;
+  businessSecondsBudget: number;
+  /** Start of the current wait for the customer, when paused. */
+  pausedSince: string | null;
+};
+
+export type SlaBreach = { kind: SlaClockKind; dueAt: string };
+
+export type CaseSlaState = {
+  report: SlaReport;
+  firstResponse: SlaClock;
+  /** The current follow-up window (the last one), or null with no cadence or no contact yet. */
+  followUp: (SlaClock & { promisedAt: string }) | null;
+  resolution: ResolutionClock;
+  /** Every due time missed so far (each window separately). */
+  breaches: SlaBreach[];
+  /** Clocks due but not met yet, earliest first — the ones a reminder is about. */
+  open: { kind: SlaClockKind; dueAt: string; overdue: boolean }[];
+  /** When the state changes by time alone (a reminder or a due time comes); null if never. */
+  nextCheckAt: string | null;
+  warnings: CalendarWarning[];
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const RUNNING = new Set<CaseStatusName>(['new', 'in_progress']);
+const STOPPED = new Set<CaseStatusName>(['resolved', 'closed']);
+
+function clock(
+  kind: SlaClockKind,
+  status: ClockStatus,
+  due: number | null,
+  done: number | null,
+  now: number,
+): SlaClock {
+  return {
+    kind,
+    status,
+    dueAt: due === null ? null : iso(due),
+    doneAt: done === null ? null : iso(done),
+    secondsLeft: due === null || status === 'met' || status === 'missed' ? null : (due - now) / 1000,
+  };
+}
+
+type Segment = { from: number; to: number; status: CaseStatusName };
+
+/** The case's status over time: from opening, each change in order, up to now. */
+function statusSegments(input: CaseSlaInput, start: number, now: number): Segment[] {
+  const changes = [...input.statusChanges]
+    .filter((c) => c.at.getTime() <= now)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  let status: CaseStatusName = changes[0]?.from ?? (changes.length === 0 ? input.status : 'new');
+  let from = start;
+  const out: Segment[] = [];
+  for (const c of changes) {
+    const at = Math.max(c.at.getTime(), start);
+    if (at > from) out.push({ from, to: at, status });
+    from = Math.max(from, at);
+    status = c.to;
+  }
+  out.push({ from, to: Number.POSITIVE_INFINITY, status });
+  return out;
+}
+
+/**
+ * The resolution clock: business time counts while the case is new or in progress; waiting for
+ * the customer pauses it; resolved or closed stops it (a reopen resumes it). Due when the
+ * budget (business hours, or business days counted from the opening day) is used up.
+ */
+function resolutionClock(input: CaseSlaInput, start: number, now: number, sink: YearSink): ResolutionClock {
+  const c = compileCalendar(input.calendar);
+  const { value, unit } = input.policy.resolution;
+  let budget: number;
+  if (unit === 'business_hours') budget = Math.round(value * 3_600_000);
+  else {
+    const day = nthBusinessDayAfter(c, localDay(c, start), Math.max(1, Math.round(value)), sink);
+    budget = businessMsBetween(c, start, day.spans[day.spans.length - 1] as number, sink);
+  }
+  let used = 0;
+  let due: number | null = null;
+  const segments = statusSegments(input, start, now);
+  for (const s of segments) {
+    if (!RUNNING.has(s.status)) continue;
+    if (s.to === Number.POSITIVE_INFINITY) {
+      // Still running: the due time lies where the rest of the budget runs out from here.
+      if (due === null) due = addBusinessMs(c, s.from, budget - used, sink);
+      used += now > s.from ? businessMsBetween(c, s.from, now, sink) : 0;
+      continue;
+    }
+    const part = businessMsBetween(c, s.from, s.to, sink);
+    if (due === null && used + part >= budget) due = addBusinessMs(c, s.from, budget - used, sink);
+    used += part;
+  }
+  const last = segments[segments.length - 1] as Segment;
+  const stoppedAt = STOPPED.has(last.status) ? last.from : null;
+  const pausedSince = last.status === 'waiting_for_customer' ? last.from : null;
+  // A stopped or paused case has a due time only if its budget ran out before it stopped.
+  let status: ClockStatus;
+  if (stoppedAt !== null) status = due !== null && stoppedAt > due ? 'missed' : 'met';
+  else if (due !== null && now > due) status = 'overdue';
+  else if (pausedSince !== null) status = 'paused';
+  else status = 'pending';
+  return {
+    ...clock('resolution', status, due, stoppedAt, now),
+    businessSecondsUsed: Math.min(used, Number.MAX_SAFE_INTEGER) / 1000,
+    businessSecondsBudget: budget / 1000,
+    pausedSince: pausedSince === null ? null : iso(pausedSince),
+  };
+}
+
+/**
+ * Evaluates everything a case's SLA shows: the first-response clock (policy hours from
+ * opening), the follow-up windows (`evaluateSla` with the case's cadence, else the policy's),
+ * the resolution clock, the breaches so far and when the state next changes by time alone.
+ * Pure: all inputs are passed in.
+ */
+export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
+  const now = input.now.getTime();
+  const cadence = input.caseCadence ?? input.policy.followUpDays;
+  const closedAt = input.closedAt && input.closedAt.getTime() <= now ? input.closedAt.getTime() : null;
+  const report = evaluateSla({
+    caseNumber: input.caseNumber,
+    calendar: input.calendar,
+    cadenceBusinessDays: cadence,
+    activities: input.activities,
+    closedAt: closedAt === null ? null : new Date(closedAt),
+    now: input.now,
+  });
+  const c = compileCalendar(input.calendar);
+  const sink: YearSink = [];
+  const opened = report.firstResponse.openedAt
+    ? Date.parse(report.firstResponse.openedAt)
+    : input.openedAt.getTime();
+
+  // First response.
+  const frDue = addBusinessMs(c, opened, Math.round(input.policy.firstResponseHours * 3_600_000), sink);
+  const responded = report.firstResponse.respondedAt ? Date.parse(report.firstResponse.respondedAt) : null;
+  let frStatus: ClockStatus;
+  if (responded !== null) frStatus = responded <= frDue ? 'met' : 'missed';
+  else if (closedAt !== null) frStatus = closedAt <= frDue ? 'none' : 'missed';
+  else frStatus = now > frDue ? 'overdue' : 'pending';
+  const firstResponse = clock('first_response', frStatus, frDue, responded, now);
+
+  // The current follow-up window.
+  const lastWindow = report.followUps[report.followUps.length - 1];
+  let followUp: CaseSlaState['followUp'] = null;
+  if (lastWindow) {
+    const due = Date.parse(lastWindow.dueAt);
+    const done = lastWindow.contactedAt ? Date.parse(lastWindow.contactedAt) : null;
+    let status: ClockStatus;
+    if (lastWindow.met === true) status = done === null ? 'none' : 'met';
+    else if (lastWindow.met === null) status = 'pending';
+    else status = done === null && closedAt === null ? 'overdue' : 'missed';
+    followUp = { ...clock('follow_up', status, due, done, now), promisedAt: lastWindow.promisedAt };
+  }
+
+  const resolution = resolutionClock(input, opened, now, sink);
+
+  const breaches: SlaBreach[] = [];
+  if (firstResponse.status === 'missed' || firstResponse.status === 'overdue')
+    breaches.push({ kind: 'first_response', dueAt: firstResponse.dueAt as string });
+  for (const w of report.followUps) if (w.met === false) breaches.push({ kind: 'follow_up', dueAt: w.dueAt });
+  if ((resolution.status === 'missed' || resolution.status === 'overdue') && resolution.dueAt)
+    breaches.push({ kind: 'resolution', dueAt: resolution.dueAt });
+
+  const open: CaseSlaState['open'] = [];
+  for (const k of [firstResponse, followUp, resolution]) {
+    if (k?.dueAt && (k.status === 'pending' || k.status === 'overdue'))
+      open.push({ kind: k.kind, dueAt: k.dueAt, overdue: k.status === 'overdue' });
+  }
+  open.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+
+  let nextCheck: number | null = null;
+  const remindMs = input.policy.remindBeforeMinutes * 60_000;
+  for (const o of open) {
+    if (o.overdue) continue;
+    const due = Date.parse(o.dueAt);
+    const at = now < due - remindMs ? due - remindMs : due;
+    if (nextCheck === null || at < nextCheck) nextCheck = at;
+  }
+
+  const years = new Set(report.warnings.map((w) => w.year));
+  const extra = toWarnings(c, sink).filter((w) => !years.has(w.year));
+  const warnings = [...report.warnings, ...extra].sort((a, b) => a.year - b.year);
+  return {
+    report,
+    firstResponse,
+    followUp,
+    resolution,
+    breaches,
+    open,
+    nextCheckAt: nextCheck === null ? null : iso(nextCheck),
+    warnings,
+  };
+}

@@ -1,0 +1,56 @@
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes } from 'react-router';
+import { SignInPage } from '../auth/sign-in-page.js';
+import { useMe } from '../auth/use-me.js';
+import { ErrorNotice } from '../shared/error-notice.js';
+import { AppLayout } from './app-layout.js';
+import { NotFoundPage } from './not-found-page.js';
+
+// One chunk per page, so the first load carries only the shell.
+const QueuePage = lazy(() => import('../queues/queue-page.js').then((m) => ({ default: m.QueuePage })));
+const CasePage = lazy(() => import('../cases/case-page.js').then((m) => ({ default: m.CasePage })));
+const AccountsPage = lazy(() =>
+  import('../accounts/accounts-page.js').then((m) => ({ default: m.AccountsPage })),
+);
+const AccountPage = lazy(() =>
+  import('../accounts/account-page.js').then((m) => ({ default: m.AccountPage })),
+);
+const EngineersPage = lazy(() =>
+  import('../admin/engineers-page.js').then((m) => ({ default: m.EngineersPage })),
+);
+
+export function PageLoader() {
+  const { t } = useTranslation();
+  return (
+    <Center p="xl">
+      <Loader aria-label={t('app.loading')} />
+    </Center>
+  );
+}
+
+export function AppRoutes() {
+  const me = useMe();
+  if (me.isPending) return <PageLoader />;
+  if (me.isError) return <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />;
+  if (!me.data) return <SignInPage />;
+  return (
+    <Routes>
+      <Route element={<AppLayout me={me.data} />}>
+        <Route index element={<Navigate to="/queues/mine" replace />} />
+        <Route path="sign-in" element={<Navigate to="/queues/mine" replace />} />
+        <Route path="queues/:queue" element={<Lazy page={<QueuePage />} />} />
+        <Route path="cases/:number" element={<Lazy page={<CasePage />} />} />
+        <Route path="accounts" element={<Lazy page={<AccountsPage />} />} />
+        <Route path="accounts/:name" element={<Lazy page={<AccountPage />} />} />
+        <Route path="admin/engineers" element={<Lazy page={<EngineersPage />} />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function Lazy({ page }: { page: React.ReactNode }) {
+  return <Suspense fallback={<PageLoader />}>{page}</Suspense>;
+}
