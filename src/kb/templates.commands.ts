@@ -149,27 +149,39 @@ export function templateCommand(): Command {
         .option('--case <caseNumber>', 'fill values from this case')
         .option('--var <name=value>', 'a value (repeatable; \\n for a new line)', collect)
         .option('--as <engineer>', 'the engineer writing; default the case owner')
+        .option('--open-upload-workspace', 'open an upload workspace for --case and fill in its credentials')
         .option('--json', 'print JSON'),
     ).action(
-      action(async (key: string, opts: Opts & { case?: string; var?: string[] }) => {
-        const variables = parseVars(opts.var);
-        await withRuntime(opts, async (runtime) => {
-          const deps = appDeps(runtime);
-          const actor = opts.as || opts.case ? await cliActor(deps.db, opts.as, opts.case) : null;
-          const rendered = await renderTemplateForCase(
-            { ...deps, trackingPrefix: runtime.config.trackingPrefix },
-            actor ?? { type: 'system', id: null, name: 'casedesk' },
-            { key, locale: opts.locale, variables, ...(opts.case ? { caseNumber: opts.case } : {}) },
-          );
-          if (opts.json) return printJson(rendered);
-          process.stdout.write(rendered.text.endsWith('\n') ? rendered.text : `${rendered.text}\n`);
-          if (rendered.missing.length > 0) {
-            process.stderr.write(
-              `missing: ${rendered.missing.join(', ')} (give them with --var NAME=VALUE)\n`,
+      action(
+        async (
+          key: string,
+          opts: Opts & { case?: string; var?: string[]; openUploadWorkspace?: boolean },
+        ) => {
+          const variables = parseVars(opts.var);
+          await withRuntime(opts, async (runtime) => {
+            const deps = appDeps(runtime);
+            const actor = opts.as || opts.case ? await cliActor(deps.db, opts.as, opts.case) : null;
+            const rendered = await renderTemplateForCase(
+              { ...deps, trackingPrefix: runtime.config.trackingPrefix, uploads: deps },
+              actor ?? { type: 'system', id: null, name: 'casedesk' },
+              {
+                key,
+                locale: opts.locale,
+                variables,
+                openUploadWorkspace: opts.openUploadWorkspace === true,
+                ...(opts.case ? { caseNumber: opts.case } : {}),
+              },
             );
-          }
-        });
-      }),
+            if (opts.json) return printJson(rendered);
+            process.stdout.write(rendered.text.endsWith('\n') ? rendered.text : `${rendered.text}\n`);
+            if (rendered.missing.length > 0) {
+              process.stderr.write(
+                `missing: ${rendered.missing.join(', ')} (give them with --var NAME=VALUE)\n`,
+              );
+            }
+          });
+        },
+      ),
     ),
   );
   return command;

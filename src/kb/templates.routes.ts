@@ -151,6 +151,10 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           body: z.object({
             caseNumber: caseNumberParam.shape.caseNumber.optional(),
             variables: variablesSchema.optional(),
+            openUploadWorkspace: z
+              .boolean()
+              .default(false)
+              .describe('Open an upload workspace for the case and fill in its link, user and password'),
           }),
           response: {
             200: z.object({
@@ -168,8 +172,9 @@ export function templatesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        renderTemplateForCase(caseDeps, engineerActor(currentEngineer(request)), {
+        renderTemplateForCase({ ...caseDeps, uploads: deps }, engineerActor(currentEngineer(request)), {
           key: request.params.key,
+          openUploadWorkspace: request.body.openUploadWorkspace,
           locale: request.params.locale,
           ...(request.body.caseNumber ? { caseNumber: request.body.caseNumber } : {}),
           ...(request.body.variables ? { variables: request.body.variables } : {}),

@@ -4,6 +4,7 @@ import { renderTemplate } from '../kb/template-render.js';
 import type { TemplateValues, TemplateVariable } from '../kb/template-variables.js';
 import { getReplyTemplate } from '../kb/templates.service.js';
 import type { TemplateLocale } from '../kb/workflow.tables.js';
+import { openWorkspace, type UploadDeps, uploadTemplateFields } from '../uploads/workspaces.service.js';
 import { caseTemplateValues, mergeValues } from './case-values.js';
 import { findScope } from './scope.repo.js';
 import { actorEngineer, type WorkflowDeps } from './workflow-deps.js';
@@ -23,9 +24,16 @@ export type RenderedReply = {
  * over them. Never sends; a preview for the engineer to edit.
  */
 export async function renderTemplateForCase(
-  deps: Pick<WorkflowDeps, 'db' | 'clock' | 'trackingPrefix'>,
+  deps: Pick<WorkflowDeps, 'db' | 'clock' | 'trackingPrefix'> & { uploads?: UploadDeps },
   actor: Actor,
-  input: { key: string; locale: TemplateLocale; caseNumber?: string; variables?: TemplateValues },
+  input: {
+    key: string;
+    locale: TemplateLocale;
+    caseNumber?: string;
+    variables?: TemplateValues;
+    /** Open a new upload workspace for the case, so its link, user and one-time password fill the text. */
+    openUploadWorkspace?: boolean;
+  },
 ): Promise<RenderedReply> {
   const template = await getReplyTemplate(deps, input.key, input.locale);
   let base: TemplateValues = {};
@@ -34,6 +42,21 @@ export async function renderTemplateForCase(
     const scope = await findScope(deps.db, detail.id);
     const engineer = await actorEngineer(deps.db, actor);
     base = caseTemplateValues({ detail, scope, engineer, locale: input.locale });
+    if (deps.uploads) {
+      // The case's upload site: a workspace opened now gives its password (shown only this once);
+      // otherwise the latest active workspace gives link and user name.
+      const opened = input.openUploadWorkspace
+        ? await openWorkspace(deps.uploads, actor, input.caseNumber)
+        : undefined;
+      const upload = await uploadTemplateFields(deps.uploads, input.caseNumber, opened);
+      if (upload) {
+        base = mergeValues(base, {
+          uploadUrl: upload.uploadUrl,
+          uploadUser: upload.uploadUser,
+          ...(upload.uploadPassword ? { uploadPassword: upload.uploadPassword } : {}),
+        });
+      }
+    }
   } else if (actor.type === 'engineer') {
     base = { engineerName: actor.name };
   }

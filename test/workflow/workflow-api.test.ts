@@ -97,6 +97,29 @@ describe('templates API', () => {
     });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('fills the log-collection request with a new upload workspace of the case', async () => {
+    const res = await call(engineer, 'POST', '/templates/log_collection/en/render', {
+      caseNumber: SEED,
+      openUploadWorkspace: true,
+    });
+    expect(res.statusCode).toBe(200);
+    const { text, missing, values } = res.json();
+    expect(missing).toEqual([]);
+    expect(values.uploadUser).toMatch(/^ICBC\d{3}$/);
+    expect(values.uploadPassword.length).toBeGreaterThanOrEqual(12);
+    expect(text).toContain(`User name: ${values.uploadUser}`);
+    expect(text).toContain(values.uploadPassword);
+    expect(text).toContain(values.uploadUrl);
+    // The workspace now exists on the case; a later render names it but cannot show the password again.
+    const workspaces = await call(engineer, 'GET', `/cases/${SEED}/upload-workspaces`);
+    expect(workspaces.json().map((w: { user: string }) => w.user)).toContain(values.uploadUser);
+    const later = await call(engineer, 'POST', '/templates/log_collection/en/render', { caseNumber: SEED });
+    expect(later.json()).toMatchObject({
+      missing: ['uploadPassword'],
+      values: { uploadUser: values.uploadUser },
+    });
+  });
 });
 
 describe('case workflow API', () => {
