@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,9 @@ async function drain(path: string, storeDir: string, limits = {}) {
   }
   return names;
 }
+
+const hasCabextract = (await findOnPath('cabextract')) !== null;
+const hasGcab = (await findOnPath('gcab')) !== null;
 
 let work: string;
 let store: string;
@@ -150,10 +154,39 @@ describe('openArchive', () => {
     const path = join(store, 'logs.cab');
     writeFileSync(path, 'MSCF');
     const items = [];
-    for await (const item of openArchive(path, { storeDir: store })) items.push(item);
-    if (await findOnPath('cabextract')) return; // installed here: extraction is exercised instead
+    const savedPath = process.env.PATH;
+    process.env.PATH = work; // a PATH with no cabextract on it
+    try {
+      for await (const item of openArchive(path, { storeDir: store })) items.push(item);
+    } finally {
+      process.env.PATH = savedPath;
+    }
     expect(items).toEqual([{ path: ['logs.cab'], note: 'skipped: cabextract not installed' }]);
   });
+
+  // CI installs cabextract and gcab (which makes the test's .cab); elsewhere the test needs both.
+  it.skipIf(!(hasCabextract && hasGcab) && !process.env.CI)(
+    'extracts a .cab with cabextract and triages the CBS.log inside, leaving nothing behind',
+    async () => {
+      const cbs = readFileSync(join(WINLOGS, 'appostarsi_cbs_sfc_cannot_repair_member_file.log'));
+      const src = join(work, 'src');
+      mkdirSync(src);
+      writeFileSync(join(src, 'CBS.log'), cbs);
+      const cab = join(store, 'CMGE_Log.cab');
+      execFileSync('gcab', ['-c', cab, 'CBS.log'], { cwd: src });
+      const result = await runTriage([cab], { storeDir: store });
+      expect(result.files).toEqual([
+        { file: 'CMGE_Log.cab', kind: 'archive', bytes: expect.any(Number), lines: 0, findings: 0 },
+        { file: 'CMGE_Log.cab > CBS.log', kind: 'cbs', bytes: cbs.length, lines: 56, findings: 4 },
+      ]);
+      expect(result.findings[0]).toMatchObject({
+        rule: 'hash-mismatch',
+        file: 'CMGE_Log.cab > CBS.log',
+        line: 9,
+      });
+      expect(listAll(store)).toEqual(['CMGE_Log.cab']);
+    },
+  );
 });
 
 describe('runTriage', () => {
