@@ -133,6 +133,20 @@ describe('business time (CN)', () => {
 describe('daylight saving time (Europe/Berlin)', () => {
   const office = calendar('Europe/Berlin', [{ start: '09:00', end: '18:00' }]);
 
+  it('gives no time to hours that lie wholly in the spring-forward gap (found by the property test)', () => {
+    // Sundays 02:00–03:00 only: on 2021-03-28 that hour does not exist, so the first business minute
+    // is on 2021-04-04 — not everything since the previous autumn's transition.
+    const sundayNight: BusinessCalendar = {
+      ...calendar('Europe/Berlin', []),
+      workingHours: { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [{ start: '02:00', end: '03:00' }] },
+    };
+    const friday = d('2021-03-26T00:00:00Z');
+    expect(businessSecondsBetween(sundayNight, friday, d('2021-03-28T12:00:00Z')).value).toBe(0);
+    expect(addBusinessHours(sundayNight, friday, 1 / 60).value.toISOString()).toBe(
+      '2021-04-04T00:01:00.000Z',
+    );
+  });
+
   it('keeps 09:00–18:00 local on the days the clocks change', () => {
     // Sunday 2021-03-28 (CET → CEST) and Sunday 2021-10-31 (CEST → CET) are working days here.
     expect(businessSecondsBetween(office, d('2021-03-27T23:00:00Z'), d('2021-03-28T22:00:00Z')).value).toBe(

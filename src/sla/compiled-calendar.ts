@@ -182,7 +182,11 @@ function wallClockInstant(c: CompiledCalendar, day: number, minutes: number): nu
     return earlier.epochMilliseconds;
   }
   const later = Temporal.ZonedDateTime.from(fields, { disambiguation: 'later' });
-  return later.getTimeZoneTransition('previous')?.epochMilliseconds ?? later.epochMilliseconds;
+  // In a gap the answer is the transition itself. `previous` looks strictly before its start, so
+  // start a nanosecond after `later`: when `later` is the transition (a range opening exactly at the
+  // jump, e.g. 02:00 on the spring-forward day) it must not find the transition half a year earlier.
+  const transition = later.add({ nanoseconds: 1 }).getTimeZoneTransition('previous');
+  return transition?.epochMilliseconds ?? later.epochMilliseconds;
 }
 
 export function dayInfo(c: CompiledCalendar, day: number): DayInfo {
