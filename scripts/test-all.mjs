@@ -45,9 +45,17 @@ function runVitest(label, env, files) {
     const failedSuites = json.testResults.filter(
       (r) => r.status === 'failed' && r.assertionResults.length === 0,
     ).length;
+    let failed = json.numFailedTests + failedSuites;
+    // A crashed worker (e.g. out of memory) can leave a report with no failure in it: the exit code decides.
+    if (result.status !== 0 && failed === 0) {
+      console.error(
+        `vitest exited with ${result.status ?? result.signal} although no test failed: counted as one failure`,
+      );
+      failed = 1;
+    }
     return {
       passed: json.numPassedTests,
-      failed: json.numFailedTests + failedSuites,
+      failed,
       skipped: json.numPendingTests + json.numTodoTests,
     };
   } catch {
