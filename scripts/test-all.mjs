@@ -38,7 +38,17 @@ function runVitest(label, env, files) {
       ...files,
       ...extraArgs,
     ],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
+    {
+      cwd: root,
+      stdio: 'inherit',
+      // One CI run saw a test worker die at V8's default 4 GB heap limit (not reproduced since);
+      // the machine has 24 GB, so give workers room rather than lose a run to it.
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=6144`.trim(),
+        ...env,
+      },
+    },
   );
   try {
     const json = JSON.parse(readFileSync(outputFile, 'utf8'));
