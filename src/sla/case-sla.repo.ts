@@ -288,66 +288,6 @@ export async function saveStates(db: Db, states: StoredState[]): Promise<Map<str
   return created;
 }
 
-export type DueKey = { caseId: string; kind: SlaClockKind; dueAt: string };
-
-/** Records breaches; returns only those recorded now (a breach already on file is never recorded again). */
-export async function recordBreaches(db: Db, breaches: DueKey[], now: Date): Promise<DueKey[]> {
-  if (breaches.length === 0) return [];
-  const rows = await db
-    .insertInto('sla_breaches')
-    .values(
-      breaches.map((b) => ({ case_id: b.caseId, kind: b.kind, due_at: new Date(b.dueAt), recorded_at: now })),
-    )
-    .onConflict((oc) => oc.columns(['case_id', 'kind', 'due_at']).doNothing())
-    .returning(['case_id', 'kind', 'due_at'])
-    .execute();
-  return rows.map((r) => ({ caseId: r.case_id, kind: r.kind, dueAt: r.due_at.toISOString() }));
-}
-
-export async function markBreachesNotified(db: Db, breaches: DueKey[]): Promise<void> {
-  for (const b of breaches) {
-    await db
-      .updateTable('sla_breaches')
-      .set({ notified: true })
-      .where('case_id', '=', b.caseId)
-      .where('kind', '=', b.kind)
-      .where('due_at', '=', new Date(b.dueAt))
-      .execute();
-  }
-}
-
-/** Records reminders; returns only those not sent before. */
-export async function recordReminders(db: Db, reminders: DueKey[], now: Date): Promise<DueKey[]> {
-  if (reminders.length === 0) return [];
-  const rows = await db
-    .insertInto('sla_reminders')
-    .values(
-      reminders.map((b) => ({ case_id: b.caseId, kind: b.kind, due_at: new Date(b.dueAt), sent_at: now })),
-    )
-    .onConflict((oc) => oc.columns(['case_id', 'kind', 'due_at']).doNothing())
-    .returning(['case_id', 'kind', 'due_at'])
-    .execute();
-  return rows.map((r) => ({ caseId: r.case_id, kind: r.kind, dueAt: r.due_at.toISOString() }));
-}
-
-export type BreachRecord = { kind: SlaClockKind; dueAt: string; recordedAt: string; notified: boolean };
-
-export async function listBreaches(db: Db, caseId: string): Promise<BreachRecord[]> {
-  const rows = await db
-    .selectFrom('sla_breaches')
-    .select(['kind', 'due_at', 'recorded_at', 'notified'])
-    .where('case_id', '=', caseId)
-    .orderBy('due_at')
-    .orderBy('kind')
-    .execute();
-  return rows.map((r) => ({
-    kind: r.kind,
-    dueAt: r.due_at.toISOString(),
-    recordedAt: r.recorded_at.toISOString(),
-    notified: r.notified,
-  }));
-}
-
 /**
  * Stores a cadence detected in engineer mail (never over one an engineer set) and how far the
  * mail has been read; the scheduler re-evaluates the case on its next pass.

@@ -9,10 +9,8 @@ import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
 import { findCalendarRow } from './calendars.repo.js';
 import { type CalendarSet, loadCalendarSet } from './calendars.service.js';
 import {
-  type BreachRecord,
   type CaseTimeline,
   findSlaCase,
-  listBreaches,
   listBreaching,
   loadTimelines,
   type SlaCaseRow,
@@ -23,6 +21,7 @@ import {
 import { loadPolicySet, type PolicySet, policyFor } from './policies.service.js';
 import type { SlaClockKind } from './sla.tables.js';
 import type { SlaReport } from './sla-evaluator.js';
+import { type BreachRecord, listBreaches } from './sla-records.repo.js';
 import { type CaseSlaState, computeCaseSla, type SlaPolicy } from './sla-state.js';
 
 export type SlaDeps = { db: Kysely<DB>; clock: Clock };

@@ -4,19 +4,11 @@ import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
 import type { CalendarWarning } from './calendar.types.js';
 import { loadCalendarSet } from './calendars.service.js';
-import {
-  type DueKey,
-  loadTimelines,
-  markBreachesNotified,
-  nextStaleCases,
-  recordBreaches,
-  recordReminders,
-  saveStates,
-  tryScanLock,
-} from './case-sla.repo.js';
+import { loadTimelines, nextStaleCases, saveStates, tryScanLock } from './case-sla.repo.js';
 import { type EvaluatedCase, evaluateLoaded } from './case-sla.service.js';
 import { loadPolicySet } from './policies.service.js';
 import type { SlaClockKind } from './sla.tables.js';
+import { type DueKey, markBreachesNotified, recordBreaches, recordReminders } from './sla-records.repo.js';
 
 /** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
 export type SlaMailSender = (

@@ -11,7 +11,7 @@ import { fixedClock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { type Database, openDatabase } from '../../src/platform/db/database.js';
 import type { DB } from '../../src/platform/db/db.js';
-import { recordBreaches } from '../../src/sla/case-sla.repo.js';
+import { recordBreaches } from '../../src/sla/sla-records.repo.js';
 import { runSlaScan, type SlaScanDeps } from '../../src/sla/sla-scan.js';
 import { openTestDatabase, type TestDatabase, testDbKind, testPgUrl } from '../support/test-db.js';
 

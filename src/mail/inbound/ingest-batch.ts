@@ -6,11 +6,9 @@ import { linkCases } from '../../workflow/case-links.repo.js';
 import type { ThreadingPolicy } from '../threading/thread-decision.js';
 import type { ThreadVia } from './inbound.tables.js';
 import {
-  addParticipants,
   type ClaimRow,
   claimMessages,
   ensureContacts,
-  type FinishRow,
   findAccountsByDomains,
   findCaseIdsByNumbers,
   findCaseIdsByThreadRoots,
@@ -19,16 +17,20 @@ import {
   findEmailsByMessageIds,
   findEngineersByEmail,
   findPriorDeliveries,
+  loadCases,
+  loadParticipantAddresses,
+  recordDuplicates,
+} from './ingest.repo.js';
+import { type Lookups, type PlannedActor, planBatch } from './ingest-plan.js';
+import {
+  addParticipants,
+  type FinishRow,
   finishMessages,
   type InboundEmailRow,
   insertInboundEmails,
   insertNewCases,
-  loadCases,
-  loadParticipantAddresses,
-  recordDuplicates,
   touchCases,
-} from './ingest.repo.js';
-import { type Lookups, type PlannedActor, planBatch } from './ingest-plan.js';
+} from './ingest-writes.repo.js';
 import { domainCandidates, domainOf, normalAddress, type PreparedMessage } from './prepared-message.js';
 
 /** What became of one message. Every outcome but `duplicate` means the message is now recorded. */

@@ -5,8 +5,9 @@ import type { DB } from '../../platform/db/db.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { parseMessage } from '../parse/parse-message.js';
 import { DEFAULT_REOPEN_WINDOW_MS } from '../threading/thread-decision.js';
-import { claimMessages, finishMessages } from './ingest.repo.js';
+import { claimMessages } from './ingest.repo.js';
 import { type IngestOutcome, writeBatch } from './ingest-batch.js';
+import { finishMessages } from './ingest-writes.repo.js';
 import {
   type EmailFileRef,
   normalAddress,

@@ -11,7 +11,8 @@ import {
   type ThreadingPolicy,
   type ThreadVia,
 } from '../threading/thread-decision.js';
-import type { CaseRow, ContactRow, NewCase } from './ingest.repo.js';
+import type { CaseRow, ContactRow } from './ingest.repo.js';
+import type { NewCase } from './ingest-writes.repo.js';
 import { domainCandidates, domainOf, normalAddress, type PreparedMessage } from './prepared-message.js';
 
 /** What the database already knows, looked up once for the whole batch. */

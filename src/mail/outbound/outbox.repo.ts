@@ -8,9 +8,8 @@ import { type DeliveryStatus, describeDelivery } from './smtp-outcome.js';
 
 type Db = Kysely<DB>;
 
-/** An outbox row as senders and the API see it. */
-export type OutboxMessage = {
-  id: string;
+/** What a queued message says and to whom: the part every outbox type shares. */
+export type OutboxContent = {
   kind: OutboxKind;
   caseId: string | null;
   activityId: string | null;
@@ -26,6 +25,11 @@ export type OutboxMessage = {
   references: string[];
   headers: Record<string, string>;
   attachments: AttachmentRef[];
+};
+
+/** An outbox row as senders and the API see it. */
+export type OutboxMessage = OutboxContent & {
+  id: string;
   state: OutboxState;
   attempts: number;
   maxAttempts: number;
@@ -39,25 +43,7 @@ export type OutboxMessage = {
   sentAt: Date | null;
 };
 
-export type NewOutboxMessage = {
-  kind: OutboxKind;
-  caseId: string | null;
-  activityId: string | null;
-  messageId: string;
-  fromName: string | null;
-  to: EmailAddress[];
-  cc: EmailAddress[];
-  bcc: EmailAddress[];
-  subject: string;
-  text: string;
-  html: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  headers: Record<string, string>;
-  attachments: AttachmentRef[];
-  heldReason: string | null;
-  now: Date;
-};
+export type NewOutboxMessage = OutboxContent & { heldReason: string | null; now: Date };
 
 type Row = {
   id: string;

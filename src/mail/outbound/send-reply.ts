@@ -5,7 +5,7 @@ import { type Activity, type Actor, insertTimelineEntries, listTimeline } from '
 import type { Clock } from '../../platform/clock.js';
 import type { Config } from '../../platform/config.js';
 import type { DB } from '../../platform/db/db.js';
-import type { AttachmentRef, EmailAddress } from '../../platform/db/schema.js';
+import type { AttachmentRef } from '../../platform/db/schema.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { formatSubject, type SubjectLocale } from '../subject.js';
@@ -18,7 +18,12 @@ import {
   safeFilename,
   withoutRepeats,
 } from './message-headers.js';
-import { findParentEmail, insertOutboxMessage, type OutboxMessage } from './outbox.repo.js';
+import {
+  findParentEmail,
+  insertOutboxMessage,
+  type OutboxContent,
+  type OutboxMessage,
+} from './outbox.repo.js';
 import { NO_SMTP_REASON } from './smtp-outcome.js';
 
 export type OutboundDeps = { db: Kysely<DB>; clock: Clock; config: Config; files: FileStore };
@@ -43,22 +48,9 @@ export type CaseReplyInput = {
 };
 
 /** A message to put in the outbox, already checked and with its headers decided. */
-export type OutboundMailInput = {
+export type OutboundMailInput = Omit<OutboxContent, 'kind' | 'headers'> & {
   kind: 'case_reply' | 'notification';
-  caseId: string | null;
-  activityId: string | null;
-  messageId: string;
-  fromName: string | null;
-  to: EmailAddress[];
-  cc: EmailAddress[];
-  bcc: EmailAddress[];
-  subject: string;
-  text: string;
-  html: string | null;
-  inReplyTo: string | null;
-  references: string[];
   headers?: Record<string, string>;
-  attachments: AttachmentRef[];
 };
 
 /**
