@@ -8,6 +8,7 @@ import type { DB } from '../platform/db/db.js';
 import { DomainError } from '../platform/errors.js';
 import type { FileStore } from '../platform/files/file-store.js';
 import { defineJob, enqueueJob, type JobDefinition } from '../platform/jobs/jobs.js';
+import { describeErrorCode } from '../triage/error-codes.js';
 import { runTriage } from '../triage/run-triage.js';
 import type { Finding, TriageFile } from '../triage/triage.types.js';
 import { insertFacts } from './facts.repo.js';
@@ -53,19 +54,39 @@ export function linkName(fileName: string): string {
   return clean.length > 0 ? clean : 'file';
 }
 
-/** Summary shown on the timeline: counts by severity and the first findings. */
+const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Summary shown on the timeline: counts by severity and the most important findings — errors
+ * first, one per rule before any rule repeats, then in file order — each with the meaning of its
+ * error code and the KBs it names, so the timeline says what was found without every finding.
+ */
 export function summarizeFindings(findings: Finding[]): Record<string, unknown> {
   const bySeverity = { error: 0, warning: 0, info: 0 };
   for (const f of findings) bySeverity[f.severity]++;
+  const seen = new Set<string>();
+  const ranked = findings
+    .map((f, i) => {
+      const repeat = seen.has(f.rule) ? 1 : 0;
+      seen.add(f.rule);
+      return { f, i, repeat };
+    })
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.repeat - b.repeat || a.i - b.i,
+    )
+    .map(({ f }) => f);
   return {
     findings: findings.length,
     bySeverity,
-    top: findings.slice(0, 5).map((f) => ({
+    top: ranked.slice(0, 5).map((f) => ({
       rule: f.rule,
       severity: f.severity,
       code: f.code,
       codeName: f.codeName,
+      meaning: f.code ? (describeErrorCode(f.code)?.message ?? null) : null,
       message: f.message,
+      kbs: [...new Set(f.facts.filter((x) => x.kind === 'kb').map((x) => x.value))],
       file: f.file,
       line: f.line,
     })),

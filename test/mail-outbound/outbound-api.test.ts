@@ -86,6 +86,43 @@ describe('POST /api/v1/cases/{n}/replies', () => {
       stage: 'Scope agreement',
       firstResponseAt: clock.now().toISOString(),
     });
+    // The sent attachment can be opened from the timeline, like a received one.
+    const sha = body.email.attachments[0].sha256;
+    const file = await app.inject({
+      method: 'GET',
+      url: `/api/v1/emails/${body.id}/files/${sha}`,
+      headers: engineerAuth,
+    });
+    expect(file.statusCode).toBe(200);
+    expect(file.body).toBe('Get-FileHash');
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename=.*collector\.ps1/);
+  });
+
+  it('refuses attachments over 20 MB in all with a clear error and stores no email', async () => {
+    const before = (
+      await app.inject({ method: 'GET', url: `/api/v1/cases/${caseNumber}`, headers: engineerAuth })
+    ).json().timeline.length;
+    const half = Buffer.alloc(10 * 1024 * 1024 + 1, 7).toString('base64');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${caseNumber}/replies`,
+      headers: engineerAuth,
+      payload: {
+        to: ['wang.li@icbc.com.cn'],
+        text: 'Two big files',
+        attachments: [
+          { filename: 'a.bin', contentBase64: half },
+          { filename: 'b.bin', contentBase64: half },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'mail.attachments_too_large' });
+    expect(res.json().detail).toMatch(/at most 20971520 bytes per reply/);
+    const after = (
+      await app.inject({ method: 'GET', url: `/api/v1/cases/${caseNumber}`, headers: engineerAuth })
+    ).json().timeline.length;
+    expect(after).toBe(before);
   });
 
   it('answers clearly: unknown case, no recipients, bad address, nothing to say', async () => {

@@ -5,6 +5,7 @@ import { currentEngineer } from '../../auth/auth.plugin.js';
 import { notFound } from '../../platform/errors.js';
 import type { AppDeps } from '../../platform/http/app-deps.js';
 import { problemSchema } from '../../platform/http/schemas.js';
+import { emailDocument, emailFrameCsp } from '../reading/email-document.js';
 import { sanitizeEmailHtml } from '../reading/sanitize-html.js';
 import { findEmailView, findInbound, listInbound } from './inbound.repo.js';
 import { inboundDeps } from './inbound-deps.js';
@@ -76,6 +77,25 @@ function sendStored(
 export function inboundRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   const ingest = inboundDeps(deps);
   return async (app) => {
+    /** An email the caller may read, with its HTML sanitized (cid: images point at its files). */
+    const readableEmail = async (request: FastifyRequest, activityId: string, remote: boolean) => {
+      const view = await findEmailView(deps.db, activityId);
+      if (!view) throw notFound('mail.email_not_found', 'No such email');
+      assertMaySee(request, view.caseId);
+      const fileUrl = (sha256: string) => `/api/v1/emails/${view.activityId}/files/${sha256}`;
+      const byCid = new Map(view.files.flatMap((f) => (f.contentId ? [[f.contentId, f.sha256]] : [])));
+      const html = view.html
+        ? sanitizeEmailHtml(view.html, {
+            allowRemoteImages: remote,
+            resolveCid: (cid) => {
+              const sha = byCid.get(cid);
+              return sha ? fileUrl(sha) : null;
+            },
+          })
+        : null;
+      return { view, html, fileUrl };
+    };
+
     for (const [path, status, summary] of [
       [
         '/mail/attention',
@@ -227,20 +247,11 @@ export function inboundRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const view = await findEmailView(deps.db, request.params.activityId);
-        if (!view) throw notFound('mail.email_not_found', 'No such email');
-        assertMaySee(request, view.caseId);
-        const fileUrl = (sha256: string) => `/api/v1/emails/${view.activityId}/files/${sha256}`;
-        const byCid = new Map(view.files.flatMap((f) => (f.contentId ? [[f.contentId, f.sha256]] : [])));
-        const html = view.html
-          ? sanitizeEmailHtml(view.html, {
-              allowRemoteImages: request.query.remoteImages === 'true',
-              resolveCid: (cid) => {
-                const sha = byCid.get(cid);
-                return sha ? fileUrl(sha) : null;
-              },
-            })
-          : null;
+        const { view, html, fileUrl } = await readableEmail(
+          request,
+          request.params.activityId,
+          request.query.remoteImages === 'true',
+        );
         return {
           activityId: view.activityId,
           caseNumber: view.caseNumber,
@@ -257,6 +268,28 @@ export function inboundRoutes(deps: AppDeps): FastifyPluginAsyncZod {
             url: fileUrl(f.sha256),
           })),
         };
+      },
+    );
+
+    app.get(
+      '/emails/:activityId/html/page',
+      {
+        schema: {
+          tags: ['mail'],
+          summary:
+            'The sanitized HTML as a page for a sandboxed frame (its own CSP: no scripts, remote images only when asked)',
+          params: emailParam,
+          querystring: z.object({ remoteImages: z.enum(['true', 'false']).default('false') }),
+        },
+      },
+      async (request, reply) => {
+        const allowRemoteImages = request.query.remoteImages === 'true';
+        const { html } = await readableEmail(request, request.params.activityId, allowRemoteImages);
+        return reply
+          .header('content-security-policy', emailFrameCsp({ allowRemoteImages }))
+          .header('cache-control', 'private, no-store')
+          .type('text/html; charset=utf-8')
+          .send(emailDocument(html ?? ''));
       },
     );
 

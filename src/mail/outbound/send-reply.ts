@@ -208,6 +208,23 @@ export async function sendCaseReply(
         },
       },
     ]);
+    // Listed like a received mail's files, so engineers can open what was sent from the timeline.
+    if (refs.length > 0)
+      await trx
+        .insertInto('email_files')
+        .values(
+          refs.map((r, position) => ({
+            activity_id: id as string,
+            position,
+            sha256: r.sha256,
+            filename: r.filename,
+            content_type: r.contentType,
+            size: r.size,
+            content_id: null,
+            inline: false,
+          })),
+        )
+        .execute();
     await enqueueOutboundMail(
       { db: trx, clock: deps.clock, config: deps.config },
       {

@@ -1,8 +1,14 @@
-import { memo } from 'react';
+import { lazy, memo, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Activity } from '../api/api-types.js';
 import { formatTime } from '../shared/format-time.js';
 import { foldEmail } from './fold-email.js';
+import { FILE_EVENT_KINDS, FileEventBody, FileEventHeadline, formatBytes } from './timeline-files.js';
+
+// Loaded on the first "original formatting" click: most page views never need it.
+const EmailOriginal = lazy(() =>
+  import('../mail/email-original.js').then((m) => ({ default: m.EmailOriginal })),
+);
 
 type Email = NonNullable<Activity['email']>;
 type Address = Email['from'];
@@ -21,7 +27,11 @@ const nameOf = (v: unknown): string | null =>
 export const TimelineItem = memo(function TimelineItem({ activity }: { activity: Activity }) {
   const { i18n } = useTranslation();
   return (
-    <article className={`tl-item tl-${activity.type}`} data-activity-type={activity.type}>
+    <article
+      className={`tl-item tl-${activity.type}`}
+      data-activity-type={activity.type}
+      data-file-event={fileEvent(activity) ?? undefined}
+    >
       <div className="tl-head">
         <h3 className="tl-title">
           <Headline activity={activity} />
@@ -34,6 +44,12 @@ export const TimelineItem = memo(function TimelineItem({ activity }: { activity:
     </article>
   );
 });
+
+/** `upload.completed`, `triage.completed` … for the upload site's and triage's entries, else null. */
+function fileEvent(activity: Activity): string | null {
+  const kind = activity.payload.kind;
+  return activity.type === 'system' && typeof kind === 'string' && FILE_EVENT_KINDS.has(kind) ? kind : null;
+}
 
 function Headline({ activity }: { activity: Activity }) {
   const { t } = useTranslation();
@@ -69,6 +85,7 @@ function Headline({ activity }: { activity: Activity }) {
         to: t(`status.${String(p.to)}`, { defaultValue: String(p.to) }),
       });
     default:
+      if (fileEvent(activity)) return <FileEventHeadline payload={p} actor={name} />;
       if (p.event === 'created') return t('timeline.created', { name });
       if (p.event === 'updated')
         return t('timeline.updated', {
@@ -81,15 +98,18 @@ function Headline({ activity }: { activity: Activity }) {
 
 function Body({ activity }: { activity: Activity }) {
   const p = activity.payload;
-  if (activity.type === 'email' && activity.email) return <EmailBody email={activity.email} payload={p} />;
+  if (activity.type === 'email' && activity.email)
+    return <EmailBody id={activity.id} email={activity.email} payload={p} />;
+  if (fileEvent(activity)) return <FileEventBody payload={p} />;
   const text =
     activity.type === 'note' ? str(p.text) : activity.type === 'system' ? str(p.description) : str(p.note);
   if (!text) return null;
   return <pre className="mail-text">{text}</pre>;
 }
 
-function EmailBody({ email, payload }: { email: Email; payload: Record<string, unknown> }) {
+function EmailBody({ id, email, payload }: { id: string; email: Email; payload: Record<string, unknown> }) {
   const { t } = useTranslation();
+  const [original, setOriginal] = useState(false);
   const folded = foldEmail({ text: email.text, fresh: payload.fresh, quoted: payload.quoted });
   return (
     <>
@@ -100,19 +120,52 @@ function EmailBody({ email, payload }: { email: Email; payload: Record<string, u
           {email.cc.length > 0 && ` · ${t('timeline.cc')}: ${email.cc.map(show).join(', ')}`}
         </p>
       )}
-      <pre className="mail-text">{folded.fresh || t('timeline.emptyBody')}</pre>
-      {folded.quoted && (
-        <details className="quoted">
-          <summary>{t('timeline.quoted', { count: folded.quotedLines })}</summary>
-          <pre className="mail-text">{folded.quoted}</pre>
-        </details>
+      {original ? (
+        <Suspense fallback={<p className="tl-meta">{t('app.loading')}</p>}>
+          <EmailOriginal activityId={id} subject={email.subject} />
+        </Suspense>
+      ) : (
+        <>
+          <pre className="mail-text">{folded.fresh || t('timeline.emptyBody')}</pre>
+          {folded.quoted && <QuotedHistory text={folded.quoted} lines={folded.quotedLines} />}
+        </>
+      )}
+      {email.html !== null && (
+        <button
+          type="button"
+          className="tl-link"
+          onClick={() => setOriginal(!original)}
+          aria-pressed={original}
+        >
+          {original ? t('timeline.plainText') : t('timeline.viewOriginal')}
+        </button>
       )}
       {email.attachments.length > 0 && (
         <p className="tl-meta">
           {t('timeline.attachments')}:{' '}
-          {email.attachments.map((a) => `${a.filename} (${Math.ceil(a.size / 1024)} KB)`).join(', ')}
+          {email.attachments.map((a, i) => (
+            <span key={`${a.sha256}:${a.filename}`}>
+              {i > 0 && ', '}
+              <a href={`/api/v1/emails/${id}/files/${a.sha256}`} download={a.filename}>
+                {a.filename}
+              </a>{' '}
+              ({formatBytes(a.size)})
+            </span>
+          ))}
         </p>
       )}
     </>
+  );
+}
+
+/** Folded quoted history; its text is only put in the page once someone opens it. */
+function QuotedHistory({ text, lines }: { text: string; lines: number }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="quoted" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t('timeline.quoted', { count: lines })}</summary>
+      {open && <pre className="mail-text">{text}</pre>}
+    </details>
   );
 }

@@ -7,9 +7,20 @@ import { api } from '../api/api-client.js';
 import type { Activity, CaseDetail } from '../api/api-types.js';
 import { useFeature } from '../api/capabilities.js';
 import { useEngineers } from '../api/shared-queries.js';
+import { ComposerAttachments, type ReplyAttachment } from './composer-attachments.js';
 
 type Template = { key: string; locale: 'zh-CN' | 'en'; name: string; stage: string };
 type Rendered = { text: string; stage: string; missing: string[] };
+type ReplyBody = {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  text: string;
+  stage?: string;
+  attachments: Omit<ReplyAttachment, 'size'>[];
+};
+/** The template whose text carries the upload site's link, user and one-time password. */
+const LOG_COLLECTION = 'log_collection';
 type Address = { name: string | null; address: string | null };
 
 const show = (a: Address): string | null =>
@@ -50,6 +61,8 @@ export function ReplyComposer({ detail }: { detail: CaseDetail }) {
   const defaults = replyRecipients(detail.timeline, own);
   const [to, setTo] = useState<string | null>(null);
   const [cc, setCc] = useState('');
+  const [bcc, setBcc] = useState('');
+  const [attachments, setAttachments] = useState<ReplyAttachment[]>([]);
   const [replyAll, setReplyAll] = useState(false);
   const [template, setTemplate] = useState<string | null>(null);
   const [text, setText] = useState('');
@@ -62,25 +75,29 @@ export function ReplyComposer({ detail }: { detail: CaseDetail }) {
     enabled: canTemplate,
   });
   const render = useMutation({
-    mutationFn: (key: string) =>
+    // openUploadWorkspace opens a workspace now, so its one-time password lands in the text.
+    mutationFn: ({ key, openUploadWorkspace }: { key: string; openUploadWorkspace?: boolean }) =>
       api<Rendered>(`/templates/${encodeURIComponent(key)}/${locale}/render`, {
         method: 'POST',
-        body: { caseNumber: detail.number },
+        body: { caseNumber: detail.number, ...(openUploadWorkspace ? { openUploadWorkspace: true } : {}) },
       }),
-    onSuccess: (r) => {
+    onSuccess: async (r, vars) => {
       setText(r.text);
       setStage(r.stage);
       setMissing(r.missing);
+      if (vars.openUploadWorkspace) await client.invalidateQueries({ queryKey: ['case', detail.number] });
     },
   });
   const send = useMutation({
-    mutationFn: (body: { to: string[]; cc: string[]; text: string; stage?: string }) =>
+    mutationFn: (body: ReplyBody) =>
       api<Activity>(`/cases/${encodeURIComponent(detail.number)}/replies`, { method: 'POST', body }),
     onSuccess: async () => {
       setText('');
       setTemplate(null);
       setStage('');
       setMissing([]);
+      setAttachments([]);
+      setBcc('');
       await client.invalidateQueries({ queryKey: ['case', detail.number] });
     },
   });
@@ -109,8 +126,10 @@ export function ReplyComposer({ detail }: { detail: CaseDetail }) {
     send.mutate({
       to: splitAddresses(toText),
       cc: splitAddresses(ccText),
+      bcc: splitAddresses(bcc),
       text,
       ...(stage ? { stage } : {}),
+      attachments: attachments.map(({ size: _size, ...a }) => a),
     });
   };
 
@@ -132,6 +151,12 @@ export function ReplyComposer({ detail }: { detail: CaseDetail }) {
         }}
       />
       <TextInput label={t('reply.cc')} value={ccText} onChange={(e) => setCc(e.currentTarget.value)} />
+      <TextInput
+        label={t('reply.bcc')}
+        description={t('reply.bccHint')}
+        value={bcc}
+        onChange={(e) => setBcc(e.currentTarget.value)}
+      />
       {canTemplate && (
         <Select
           label={t('reply.template')}
@@ -140,11 +165,26 @@ export function ReplyComposer({ detail }: { detail: CaseDetail }) {
           value={template}
           onChange={(key) => {
             setTemplate(key);
-            if (key) render.mutate(key);
+            if (key) render.mutate({ key });
           }}
           clearable
           searchable
         />
+      )}
+      {template === LOG_COLLECTION && (
+        <Button
+          variant="light"
+          size="xs"
+          loading={render.isPending}
+          onClick={() => render.mutate({ key: LOG_COLLECTION, openUploadWorkspace: true })}
+        >
+          {t('reply.openWorkspace')}
+        </Button>
+      )}
+      {render.error && (
+        <Alert color="red" role="alert" p="xs">
+          {t('app.error', { message: render.error.message })}
+        </Alert>
       )}
       {missing.length > 0 && (
         <Text size="xs" c="orange.9">
@@ -160,6 +200,7 @@ export function ReplyComposer({ detail }: { detail: CaseDetail }) {
         maxRows={20}
         required
       />
+      <ComposerAttachments value={attachments} onChange={setAttachments} />
       <div>
         <Text size="xs" c="dimmed" id="subject-preview-label">
           {t('reply.subject')}
