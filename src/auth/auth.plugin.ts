@@ -14,11 +14,14 @@ declare module 'fastify' {
 /** Paths that work without signing in. Everything else under /api/v1 needs a session or an API token. */
 const publicPaths = new Set(['/api/v1/auth/login']);
 
+/** The customer portal has its own principal and sign-in (src/portal); engineers' credentials never apply there. */
+const isPortalPath = (path: string) => path === '/api/v1/portal' || path.startsWith('/api/v1/portal/');
+
 export function installAuth(app: FastifyInstance, deps: AppDeps): void {
   app.decorateRequest('engineer', null);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/v1/') || publicPaths.has(path)) return;
+    if (!path.startsWith('/api/v1/') || publicPaths.has(path) || isPortalPath(path)) return;
     request.engineer = await authenticate(request, deps);
     if (!request.engineer) {
       throw new DomainError(

@@ -19,6 +19,8 @@ import { templatesRoutes } from '../../kb/templates.routes.js';
 import { inboundRoutes } from '../../mail/inbound/inbound.routes.js';
 import { outboundRoutes } from '../../mail/outbound/outbound.routes.js';
 import { notificationsRoutes } from '../../notifications/notifications.routes.js';
+import { portalRoutes } from '../../portal/portal.routes.js';
+import { portalAdminRoutes } from '../../portal/portal-admin.routes.js';
 import { calendarsRoutes } from '../../sla/calendars.routes.js';
 import { slaRoutes } from '../../sla/sla.routes.js';
 import { uploadPageRoutes } from '../../uploads/upload-page.routes.js';
@@ -90,6 +92,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(inboundRoutes(deps), { prefix: '/api/v1' });
   await app.register(templatesRoutes(deps), { prefix: '/api/v1' });
   await app.register(workflowRoutes(deps), { prefix: '/api/v1' });
+  await app.register(portalRoutes(deps), { prefix: '/api/v1/portal' });
+  await app.register(portalAdminRoutes(deps), { prefix: '/api/v1' });
   // Each domain registers its routes above this line.
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;
