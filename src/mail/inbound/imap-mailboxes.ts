@@ -49,9 +49,12 @@ export function parseImapMailboxes(value: string | undefined): ImapMailboxConfig
     const problems = parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`);
     throw invalid('config.invalid', `CASEDESK_IMAP_MAILBOXES: ${problems.join('; ')}`);
   }
-  return parsed.data.map((m) => {
-    const port = m.port ?? (m.tls ? 993 : 143);
-    const key = `${m.user}@${m.host}:${port}/${m.mailbox}`;
-    return { ...m, port, key, label: m.name ?? key };
-  });
+  return parsed.data.map(toMailboxConfig);
+}
+
+/** Fills in the default port, the cursor key and the label; also used for mailboxes stored by admins. */
+export function toMailboxConfig(m: z.infer<typeof imapMailboxSchema>): ImapMailboxConfig {
+  const port = m.port ?? (m.tls ? 993 : 143);
+  const key = `${m.user}@${m.host}:${port}/${m.mailbox}`;
+  return { ...m, port, key, label: m.name ?? key };
 }

@@ -105,7 +105,13 @@ async function acknowledge(client: ImapFlow, cfg: ImapMailboxConfig, uids: numbe
 export function startImapPoller(
   deps: IngestDeps,
   cfg: ImapMailboxConfig,
-  options: { pollMs: number; log?: Log; onSynced?: (report: ImapSyncReport) => void },
+  options: {
+    pollMs: number;
+    log?: Log;
+    onSynced?: (report: ImapSyncReport) => void;
+    /** A connection or sync failure (the poller retries by itself). */
+    onError?: (message: string) => void;
+  },
 ): { stop: () => Promise<void> } {
   let stopped = false;
   let client: ImapFlow | null = null;
@@ -142,9 +148,9 @@ export function startImapPoller(
         }
       } catch (err) {
         failures++;
-        options.log?.('warn', `IMAP ${cfg.label} failed; retrying`, {
-          err: err instanceof Error ? err.message : String(err),
-        });
+        const message = err instanceof Error ? err.message : String(err);
+        options.log?.('warn', `IMAP ${cfg.label} failed; retrying`, { err: message });
+        if (!stopped) options.onError?.(message);
         if (!stopped) await sleep(Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)));
       } finally {
         const c = client;

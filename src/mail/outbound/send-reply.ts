@@ -8,9 +8,9 @@ import type { DB } from '../../platform/db/db.js';
 import type { AttachmentRef } from '../../platform/db/schema.js';
 import { DomainError, invalid, notFound } from '../../platform/errors.js';
 import type { FileStore } from '../../platform/files/file-store.js';
+import { loadOutboundSettings } from '../settings/effective-settings.js';
 import { formatSubject, type SubjectLocale } from '../subject.js';
 import { moveStatusIf, stampFirstResponse } from './case-effects.repo.js';
-import { outboundSettings } from './mail-settings.js';
 import {
   buildReferences,
   newMessageId,
@@ -65,7 +65,7 @@ export async function enqueueOutboundMail(
   return insertOutboxMessage(deps.db, {
     ...input,
     headers: input.headers ?? {},
-    heldReason: deps.config.smtpOutHost ? null : NO_SMTP_REASON,
+    heldReason: (await loadOutboundSettings(deps)).smtp ? null : NO_SMTP_REASON,
     now: deps.clock.now(),
   });
 }
@@ -82,7 +82,7 @@ export async function enqueueNotificationMail(
   if (to.length === 0) throw invalid('mail.no_recipients', 'A notification needs at least one recipient');
   const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
   if (subject === '') throw invalid('mail.no_subject', 'A notification needs a subject');
-  const settings = outboundSettings(deps.config);
+  const settings = await loadOutboundSettings(deps);
   const queued = await enqueueOutboundMail(deps, {
     kind: 'notification',
     caseId: null,
@@ -148,7 +148,7 @@ export async function sendCaseReply(
   if (stageInput?.includes('%')) throw invalid('mail.bad_stage', 'A stage cannot contain "%"');
 
   const current = await getCase(deps.db, caseNumber);
-  const settings = outboundSettings(deps.config);
+  const settings = await loadOutboundSettings(deps);
   // Content-addressed, so storing before the transaction leaves at most an unreferenced file on failure.
   const refs: AttachmentRef[] = [];
   for (const a of attachments) {

@@ -1,5 +1,6 @@
 import type { WorkflowTables } from '../../kb/workflow.tables.js';
 import type { MailTables } from '../../mail/mail.tables.js';
+import type { MailSettingsTables } from '../../mail/settings/mail-settings.tables.js';
 import type { PortalTables } from '../../portal/portal.tables.js';
 import type { SlaTables } from '../../sla/sla.tables.js';
 import type { UploadTables } from '../../uploads/uploads.tables.js';
@@ -14,6 +15,7 @@ export type DB = CoreTables &
   PlatformTables &
   MailTables &
   PortalTables &
+  MailSettingsTables &
   SlaTables &
   UploadTables &
   WorkflowTables;

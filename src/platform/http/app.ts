@@ -18,6 +18,7 @@ import { factsRoutes } from '../../facts/facts.routes.js';
 import { templatesRoutes } from '../../kb/templates.routes.js';
 import { inboundRoutes } from '../../mail/inbound/inbound.routes.js';
 import { outboundRoutes } from '../../mail/outbound/outbound.routes.js';
+import { mailSettingsRoutes } from '../../mail/settings/mail-settings.routes.js';
 import { notificationsRoutes } from '../../notifications/notifications.routes.js';
 import { portalRoutes } from '../../portal/portal.routes.js';
 import { portalAdminRoutes } from '../../portal/portal-admin.routes.js';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   await app.register(inboundRoutes(deps), { prefix: '/api/v1' });
   await app.register(templatesRoutes(deps), { prefix: '/api/v1' });
   await app.register(workflowRoutes(deps), { prefix: '/api/v1' });
+  await app.register(mailSettingsRoutes(deps), { prefix: '/api/v1' });
   await app.register(portalRoutes(deps), { prefix: '/api/v1/portal' });
   await app.register(portalAdminRoutes(deps), { prefix: '/api/v1' });
   // Each domain registers its routes above this line.

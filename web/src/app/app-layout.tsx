@@ -22,6 +22,14 @@ import { NotificationsMenu } from '../notifications/notifications-menu.js';
 import { viewerTimeZone } from '../shared/format-time.js';
 import { LanguageSwitch } from './language-switch.js';
 
+/** Admin pages, shown in the navigation to admins only (the pages themselves also check). */
+const adminLinks = [
+  { to: '/admin/calendars', label: 'admin.nav.calendars' },
+  { to: '/admin/sla-policies', label: 'admin.nav.policies' },
+  { to: '/admin/templates', label: 'admin.nav.templates' },
+  { to: '/admin/mail', label: 'admin.nav.mail' },
+] as const;
+
 export function AppLayout({ me }: { me: Engineer }) {
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -111,6 +119,18 @@ export function AppLayout({ me }: { me: Engineer }) {
             active={location.pathname === '/admin/engineers'}
             onClick={close}
           />
+          {me.role === 'admin' &&
+            adminLinks.map((link) => (
+              <NavLink
+                key={link.to}
+                component={Link}
+                to={link.to}
+                label={t(link.label)}
+                active={location.pathname === link.to}
+                aria-current={location.pathname === link.to ? 'page' : undefined}
+                onClick={close}
+              />
+            ))}
         </AppShell.Section>
         <AppShell.Section hiddenFrom="md" p="sm">
           <LanguageSwitch />

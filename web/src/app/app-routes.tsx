@@ -20,6 +20,18 @@ const AccountPage = lazy(() =>
 const EngineersPage = lazy(() =>
   import('../admin/engineers-page.js').then((m) => ({ default: m.EngineersPage })),
 );
+const CalendarsPage = lazy(() =>
+  import('../admin/calendars-page.js').then((m) => ({ default: m.CalendarsPage })),
+);
+const SlaPoliciesPage = lazy(() =>
+  import('../admin/sla-policies-page.js').then((m) => ({ default: m.SlaPoliciesPage })),
+);
+const TemplatesPage = lazy(() =>
+  import('../admin/templates-page.js').then((m) => ({ default: m.TemplatesPage })),
+);
+const MailSettingsPage = lazy(() =>
+  import('../admin/mail-settings-page.js').then((m) => ({ default: m.MailSettingsPage })),
+);
 
 export function PageLoader() {
   const { t } = useTranslation();
@@ -45,6 +57,10 @@ export function AppRoutes() {
         <Route path="accounts" element={<Lazy page={<AccountsPage />} />} />
         <Route path="accounts/:name" element={<Lazy page={<AccountPage />} />} />
         <Route path="admin/engineers" element={<Lazy page={<EngineersPage />} />} />
+        <Route path="admin/calendars" element={<Lazy page={<CalendarsPage />} />} />
+        <Route path="admin/sla-policies" element={<Lazy page={<SlaPoliciesPage />} />} />
+        <Route path="admin/templates" element={<Lazy page={<TemplatesPage />} />} />
+        <Route path="admin/mail" element={<Lazy page={<MailSettingsPage />} />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,4 +1,6 @@
 /** English strings. Keys are shared with zh-cn.ts (its type is checked against this one). */
+import { adminEn } from '../admin/admin.i18n.js';
+
 export const en = {
   app: {
     name: 'CaseDesk',
@@ -226,6 +228,7 @@ export const en = {
     created: 'Account {{name}} added',
     contactCreated: 'Contact {{name}} added',
   },
+  admin: adminEn,
   engineers: {
     title: 'Engineers',
     name: 'Name',

@@ -1,3 +1,4 @@
+import { adminZhCN } from '../admin/admin.i18n.js';
 import type { Messages } from './en.js';
 
 /** 简体中文。键与 en.ts 相同，类型检查保证不缺不多。 */
@@ -228,6 +229,7 @@ export const zhCN: Messages = {
     created: '已添加客户 {{name}}',
     contactCreated: '已添加联系人 {{name}}',
   },
+  admin: adminZhCN,
   engineers: {
     title: '工程师',
     name: '姓名',
