@@ -2,8 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/db.js';
 import type { Priority } from '../platform/db/schema.js';
 import type { SlaClockKind } from './sla.tables.js';
-import type { SlaActivity } from './sla-evaluator.js';
-import type { CaseStatusName, StatusChange } from './sla-state.js';
+import type { CaseStatusName } from './sla-state.js';
 
 type Db = Kysely<DB>;
 
@@ -67,7 +66,7 @@ function caseQuery(db: Db) {
     ]);
 }
 
-type RawCase = {
+export type RawCase = {
   id: string;
   number: string;
   title: string;
@@ -87,7 +86,7 @@ type RawCase = {
   breaches_key: string | null;
 };
 
-const toCase = (r: RawCase): SlaCaseRow => ({
+export const toCase = (r: RawCase): SlaCaseRow => ({
   id: r.id,
   number: r.number,
   title: r.title,
@@ -112,124 +111,13 @@ export async function findSlaCase(db: Db, number: string): Promise<SlaCaseRow | 
   return row ? toCase(row) : null;
 }
 
-/**
- * The next batch (by id, after `afterId`) of cases whose stored SLA state is missing or stale:
- * a newer activity, a change to the case row, a due time or reminder come, or (with `all`) every
- * case that is not closed. Closed cases are only looked at again when their row changes.
- */
-export async function nextStaleCases(
-  db: Db,
-  options: { afterId: string | null; limit: number; now: Date; all: boolean },
-): Promise<SlaCaseRow[]> {
-  let q = caseQuery(db).where('c.merged_into', 'is', null);
-  if (options.afterId) q = q.where('c.id', '>', options.afterId);
-  const now = options.now;
-  q = q.where((eb) =>
-    options.all
-      ? eb.or([
-          eb('c.status', '<>', 'closed'),
-          eb('s.case_id', 'is', null),
-          eb('c.updated_at', '>', eb.ref('s.evaluated_at')),
-        ])
-      : eb.or([
-          eb('s.case_id', 'is', null),
-          eb('s.evaluated_at', 'is', null),
-          eb('c.updated_at', '>', eb.ref('s.evaluated_at')),
-          eb.and([
-            eb('c.status', '<>', 'closed'),
-            eb.or([
-              eb('s.next_check_at', '<=', now),
-              eb.exists(
-                eb
-                  .selectFrom('activities as a')
-                  .select(sql.lit(1).as('one'))
-                  .whereRef('a.case_id', '=', 'c.id')
-                  .where('a.seq', '>', eb.ref('s.last_seq')),
-              ),
-            ]),
-          ]),
-        ]),
-  );
-  const rows = await q.orderBy('c.id').limit(options.limit).execute();
-  return rows.map(toCase);
-}
-
-export type CaseTimeline = {
-  activities: SlaActivity[];
-  statusChanges: StatusChange[];
-  lastSeq: number;
-  /** Engineer mail not yet read for a cadence, newest last: [seq, text]. */
-  unscannedEngineerText: { seq: number; text: string }[];
-};
-
-/**
- * The SLA-relevant timeline of many cases in one query: mails (with whether they have content),
- * calls and status changes. Bodies are fetched only for engineer mail newer than what the
- * cadence detection has read.
- */
-export async function loadTimelines(db: Db, cases: SlaCaseRow[]): Promise<Map<string, CaseTimeline>> {
-  const out = new Map<string, CaseTimeline>();
-  if (cases.length === 0) return out;
-  const ids = cases.map((c) => c.id);
-  for (const id of ids)
-    out.set(id, { activities: [], statusChanges: [], lastSeq: 0, unscannedEngineerText: [] });
-  const rows = await db
-    .selectFrom('activities as a')
-    .leftJoin('emails as e', 'e.activity_id', 'a.id')
-    .leftJoin('case_sla as s', 's.case_id', 'a.case_id')
-    .select([
-      'a.case_id',
-      'a.seq',
-      'a.type',
-      'a.actor_type',
-      'a.occurred_at',
-      sql<string | null>`a.payload->>'from'`.as('status_from'),
-      sql<string | null>`a.payload->>'to'`.as('status_to'),
-      // "With content": any non-blank character (Unicode spaces too), or an attachment.
-      sql<boolean>`(e.text_body ~ '[^[:space:]\u00a0\u3000\ufeff\u200b]' or jsonb_array_length(e.attachments) > 0)`.as(
-        'has_content',
-      ),
-      sql<string | null>`case when a.type = 'email' and a.actor_type = 'engineer'
-        and a.seq > coalesce(s.cadence_scanned_seq, 0) then e.text_body end`.as('text'),
-    ])
-    .where('a.case_id', 'in', ids)
-    .orderBy('a.case_id')
-    .orderBy('a.occurred_at')
-    .orderBy('a.seq')
-    .execute();
-  for (const r of rows) {
-    const t = out.get(r.case_id) as CaseTimeline;
-    const seq = Number(r.seq);
-    if (seq > t.lastSeq) t.lastSeq = seq;
-    if (r.type === 'email' || r.type === 'call') {
-      t.activities.push({
-        at: r.occurred_at,
-        kind: r.type,
-        fromEngineer: r.actor_type === 'engineer',
-        hasContent: r.type === 'call' || r.has_content === true,
-      });
-      if (r.text !== null) t.unscannedEngineerText.push({ seq, text: r.text });
-    } else if (r.type === 'status_change' && r.status_to) {
-      t.statusChanges.push({
-        at: r.occurred_at,
-        from: (r.status_from as CaseStatusName | null) ?? null,
-        to: r.status_to as CaseStatusName,
-      });
-    }
-  }
-  for (const t of out.values()) t.unscannedEngineerText.sort((a, b) => a.seq - b.seq);
-  return out;
-}
-
 export type StoredState = {
   caseId: string;
   calendarId: string | null;
   cadence: number | null;
   cadenceSource: 'engineer' | 'detected' | null;
   cadenceScannedSeq: number;
-  state: unknown;
   lastSeq: number;
-  evaluatedAt: Date;
   firstResponseDueAt: string | null;
   followUpDueAt: string | null;
   resolutionDueAt: string | null;
@@ -237,56 +125,9 @@ export type StoredState = {
   nextDueKind: SlaClockKind | null;
   nextCheckAt: string | null;
   breachesKey: string;
+  /** The timeline the state was computed from (see `toDigest`). */
+  timeline: string;
 };
-
-/** Upserts many evaluated states in one statement; returns each case's row creation time. */
-export async function saveStates(db: Db, states: StoredState[]): Promise<Map<string, Date>> {
-  const created = new Map<string, Date>();
-  if (states.length === 0) return created;
-  const rows = await db
-    .insertInto('case_sla')
-    .values(
-      states.map((s) => ({
-        case_id: s.caseId,
-        calendar_id: s.calendarId,
-        cadence_business_days: s.cadence,
-        cadence_source: s.cadenceSource,
-        cadence_scanned_seq: s.cadenceScannedSeq,
-        state: s.state === null ? null : JSON.stringify(s.state),
-        last_seq: s.lastSeq,
-        evaluated_at: s.evaluatedAt,
-        first_response_due_at: s.firstResponseDueAt,
-        follow_up_due_at: s.followUpDueAt,
-        resolution_due_at: s.resolutionDueAt,
-        next_due_at: s.nextDueAt,
-        next_due_kind: s.nextDueKind,
-        next_check_at: s.nextCheckAt,
-        breaches_key: s.breachesKey,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.column('case_id').doUpdateSet((eb) => ({
-        // Settings an engineer set meanwhile win over a detection made from an older read.
-        cadence_business_days: sql`case when case_sla.cadence_source = 'engineer' then case_sla.cadence_business_days else ${eb.ref('excluded.cadence_business_days')} end`,
-        cadence_source: sql`case when case_sla.cadence_source = 'engineer' then case_sla.cadence_source else ${eb.ref('excluded.cadence_source')} end`,
-        cadence_scanned_seq: eb.ref('excluded.cadence_scanned_seq'),
-        state: eb.ref('excluded.state'),
-        last_seq: eb.ref('excluded.last_seq'),
-        evaluated_at: eb.ref('excluded.evaluated_at'),
-        first_response_due_at: eb.ref('excluded.first_response_due_at'),
-        follow_up_due_at: eb.ref('excluded.follow_up_due_at'),
-        resolution_due_at: eb.ref('excluded.resolution_due_at'),
-        next_due_at: eb.ref('excluded.next_due_at'),
-        next_due_kind: eb.ref('excluded.next_due_kind'),
-        next_check_at: eb.ref('excluded.next_check_at'),
-        breaches_key: eb.ref('excluded.breaches_key'),
-      })),
-    )
-    .returning(['case_id', 'created_at'])
-    .execute();
-  for (const r of rows) created.set(r.case_id, r.created_at);
-  return created;
-}
 
 /**
  * Stores a cadence detected in engineer mail (never over one an engineer set) and how far the

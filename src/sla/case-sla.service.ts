@@ -9,10 +9,8 @@ import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
 import { findCalendarRow } from './calendars.repo.js';
 import { type CalendarSet, loadCalendarSet } from './calendars.service.js';
 import {
-  type CaseTimeline,
   findSlaCase,
   listBreaching,
-  loadTimelines,
   type SlaCaseRow,
   type StoredState,
   saveCaseSettings,
@@ -23,6 +21,7 @@ import type { SlaClockKind } from './sla.tables.js';
 import type { SlaReport } from './sla-evaluator.js';
 import { type BreachRecord, listBreaches } from './sla-records.repo.js';
 import { type CaseSlaState, computeCaseSla, type SlaPolicy } from './sla-state.js';
+import { type CaseTimeline, emptyTimeline, loadTimelines, toDigest } from './sla-timelines.repo.js';
 
 export type SlaDeps = { db: Kysely<DB>; clock: Clock };
 
@@ -58,12 +57,7 @@ export function evaluateLoaded(
   ctx: { calendars: CalendarSet; policies: PolicySet; now: Date; calendarOverride?: BusinessCalendar },
 ): EvaluatedCase[] {
   return cases.map((row) => {
-    const timeline = timelines.get(row.id) ?? {
-      activities: [],
-      statusChanges: [],
-      lastSeq: 0,
-      unscannedEngineerText: [],
-    };
+    const timeline = timelines.get(row.id) ?? emptyTimeline();
     let caseCadence = row.cadence;
     let source: 'engineer' | 'detected' | null = row.cadenceSource;
     let scanned = row.cadenceScannedSeq;
@@ -102,9 +96,7 @@ export function evaluateLoaded(
       cadenceSource: source,
       cadenceScannedSeq: scanned,
       // The columns carry what lists and the scheduler need; the full state is computed on demand.
-      state: null,
       lastSeq: timeline.lastSeq,
-      evaluatedAt: ctx.now,
       firstResponseDueAt: state.firstResponse.dueAt,
       followUpDueAt: state.followUp?.dueAt ?? null,
       resolutionDueAt: state.resolution.dueAt,
@@ -112,10 +104,13 @@ export function evaluateLoaded(
       nextDueKind: next?.kind ?? null,
       nextCheckAt: state.nextCheckAt,
       breachesKey: state.breaches.map((b) => `${b.kind}@${b.dueAt}`).join(' '),
+      timeline: toDigest(timeline),
     };
     const cadenceSource: CadenceSource =
       caseCadence !== null ? source : policy.followUpDays !== null ? 'policy' : null;
-    return { row, calendar, policy, cadence: state.report.cadenceBusinessDays, cadenceSource, state, stored };
+    // The cadence in force, as the report says it, without building the report.
+    const cadence = caseCadence ?? policy.followUpDays;
+    return { row, calendar, policy, cadence, cadenceSource, state, stored };
   });
 }
 
@@ -135,7 +130,7 @@ export async function evaluateCase(
   const [calendars, policies, timelines] = await Promise.all([
     loadCalendarSet(deps.db),
     loadPolicySet(deps.db),
-    loadTimelines(deps.db, [row]),
+    loadTimelines(deps.db, { ids: [row.id] }),
   ]);
   let calendarOverride: BusinessCalendar | undefined;
   if (options.calendar !== undefined) {

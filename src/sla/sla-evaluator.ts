@@ -2,7 +2,9 @@ import { DomainError } from '../platform/errors.js';
 import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
 import {
   businessMsBetween,
+  type CompiledCalendar,
   compileCalendar,
+  type DayInfo,
   dayEndIso,
   localDay,
   nthBusinessDayAfter,
@@ -84,15 +86,57 @@ function inTimeOrder(activities: readonly SlaActivity[]): readonly SlaActivity[]
  *   `now` is past its due time, and otherwise pending (`met: null`, `contactedAt: null`).
  */
 export function evaluateSla(input: SlaInput): SlaReport {
-  const { calendar, cadenceBusinessDays: cadence } = input;
+  const c = compileCalendar(input.calendar);
+  const sink: YearSink = [];
+  const core = evaluateSlaCore(input, c, sink);
+  const answered = core.opened !== null && core.responded !== null;
+  return {
+    caseNumber: input.caseNumber,
+    calendar: input.calendar.name,
+    cadenceBusinessDays: core.cadence,
+    firstResponse: {
+      openedAt: iso(core.opened),
+      respondedAt: iso(core.responded),
+      elapsedSeconds: answered ? ((core.responded as number) - (core.opened as number)) / 1000 : null,
+      businessSeconds: core.businessMs === null ? null : core.businessMs / 1000,
+    },
+    followUps: core.windows.map((w) => ({
+      promisedAt: iso(w.promised) as string,
+      dueAt: dayEndIso(w.dueDay),
+      contactedAt: iso(w.contacted),
+      met: w.met,
+    })),
+    warnings: sink.length === 0 ? [] : toWarnings(c, sink),
+  };
+}
+
+/** A follow-up window in epoch ms (see `FollowUpWindow`); `dueDay` caches the due time's ISO text. */
+export type WindowCore = {
+  promised: number;
+  due: number;
+  dueDay: DayInfo;
+  contacted: number | null;
+  met: boolean | null;
+};
+
+/** What `evaluateSla` reports, in epoch ms; the scheduler reads this without building strings. */
+export type SlaCore = {
+  cadence: number | null;
+  opened: number | null;
+  responded: number | null;
+  businessMs: number | null;
+  windows: WindowCore[];
+};
+
+/** The arithmetic of `evaluateSla`; uncovered years it touches go to `sink`. */
+export function evaluateSlaCore(input: SlaInput, c: CompiledCalendar, sink: YearSink): SlaCore {
+  const cadence = input.cadenceBusinessDays;
   if (cadence !== null && (!Number.isInteger(cadence) || cadence < 1)) {
     throw new DomainError(
       'sla.bad_cadence',
       `Cadence must be a whole number of business days ≥ 1, got ${cadence}`,
     );
   }
-  const c = compileCalendar(calendar);
-  const sink: YearSink = [];
   const now = input.now.getTime();
   const closed = input.closedAt && input.closedAt.getTime() <= now ? input.closedAt.getTime() : null;
   const horizon = closed ?? now;
@@ -114,46 +158,23 @@ export function evaluateSla(input: SlaInput): SlaReport {
       contacts.push(ms);
   }
   opened ??= first;
-  const answered = opened !== null && responded !== null;
-  const firstResponse: FirstResponse = {
-    openedAt: iso(opened),
-    respondedAt: iso(responded),
-    elapsedSeconds: answered ? ((responded as number) - (opened as number)) / 1000 : null,
-    businessSeconds: answered
-      ? businessMsBetween(c, opened as number, responded as number, sink) / 1000
-      : null,
-  };
+  const businessMs =
+    opened !== null && responded !== null ? businessMsBetween(c, opened, responded, sink) : null;
 
-  const followUps: FollowUpWindow[] = [];
+  const windows: WindowCore[] = [];
   if (cadence !== null) {
-    let promisedIso = contacts.length > 0 ? iso(contacts[0] as number) : null;
     for (let i = 0; i < contacts.length; i++) {
       const promised = contacts[i] as number;
       if (closed !== null && promised >= closed) break;
       const dueDay = nthBusinessDayAfter(c, localDay(c, promised), cadence, sink);
       const due = dueDay.spans[dueDay.spans.length - 1] as number;
       const next = contacts[i + 1];
-      const nextIso = next === undefined ? null : iso(next);
       let met: boolean | null;
       if (next !== undefined) met = next <= due;
       else if (closed !== null) met = closed <= due;
       else met = now > due ? false : null;
-      followUps.push({
-        promisedAt: promisedIso as string,
-        dueAt: dayEndIso(dueDay),
-        contactedAt: nextIso,
-        met,
-      });
-      promisedIso = nextIso;
+      windows.push({ promised, due, dueDay, contacted: next ?? null, met });
     }
   }
-
-  return {
-    caseNumber: input.caseNumber,
-    calendar: calendar.name,
-    cadenceBusinessDays: cadence,
-    firstResponse,
-    followUps,
-    warnings: sink.length === 0 ? [] : toWarnings(c, sink),
-  };
+  return { cadence, opened, responded, businessMs, windows };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/db.js';
 import type { SlaClockKind } from './sla.tables.js';
 
@@ -25,15 +25,11 @@ export async function recordBreaches(db: Db, breaches: DueKey[], now: Date): Pro
 }
 
 export async function markBreachesNotified(db: Db, breaches: DueKey[]): Promise<void> {
-  for (const b of breaches) {
-    await db
-      .updateTable('sla_breaches')
-      .set({ notified: true })
-      .where('case_id', '=', b.caseId)
-      .where('kind', '=', b.kind)
-      .where('due_at', '=', new Date(b.dueAt))
-      .execute();
-  }
+  if (breaches.length === 0) return;
+  await sql`update sla_breaches b set notified = true
+    from unnest(${breaches.map((b) => b.caseId)}::uuid[], ${breaches.map((b) => b.kind)}::text[],
+      ${breaches.map((b) => b.dueAt)}::timestamptz[]) as v(case_id, kind, due_at)
+    where b.case_id = v.case_id and b.kind = v.kind and b.due_at = v.due_at`.execute(db);
 }
 
 /** Records reminders; returns only those not sent before. */

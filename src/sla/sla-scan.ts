@@ -4,10 +4,11 @@ import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
 import type { CalendarWarning } from './calendar.types.js';
 import { loadCalendarSet } from './calendars.service.js';
-import { loadTimelines, nextStaleCases, saveStates, tryScanLock } from './case-sla.repo.js';
+import { tryScanLock } from './case-sla.repo.js';
 import { type EvaluatedCase, evaluateLoaded } from './case-sla.service.js';
 import { loadPolicySet } from './policies.service.js';
 import type { SlaClockKind } from './sla.tables.js';
+import { loadScanChunk, saveStates, unchangedSince } from './sla-chunks.repo.js';
 import { type DueKey, markBreachesNotified, recordBreaches, recordReminders } from './sla-records.repo.js';
 
 /** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
@@ -20,11 +21,18 @@ export type SlaScanDeps = {
   db: Kysely<DB>;
   clock: Clock;
   sendMail?: SlaMailSender;
+  /** Cases per chunk (default `SCAN_CHUNK`). */
   batchSize?: number;
 };
 
+/** Cases per chunk: large enough that per-query overhead vanishes, small enough to pipeline. */
+export const SCAN_CHUNK = 5000;
+
 export type SlaScanResult = {
+  /** Cases evaluated; of those, states whose stored row changed, and timelines read from activities and mail. */
   cases: number;
+  statesWritten: number;
+  timelinesRead: number;
   breachesRecorded: number;
   breachesNotified: number;
   remindersSent: number;
@@ -108,10 +116,15 @@ async function tell(
   return fresh;
 }
 
+/** Lets queries already handed to the driver reach the server before a stretch of CPU work. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<SlaScanResult> {
   const now = deps.clock.now();
   const result: SlaScanResult = {
     cases: 0,
+    statesWritten: 0,
+    timelinesRead: 0,
     breachesRecorded: 0,
     breachesNotified: 0,
     remindersSent: 0,
@@ -124,27 +137,37 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
   let t = performance.now();
   const [calendars, policies] = await Promise.all([loadCalendarSet(trx), loadPolicySet(trx)]);
   result.loadMs += performance.now() - t;
-  let afterId: string | null = null;
+  const limit = deps.batchSize ?? SCAN_CHUNK;
+  const load = (afterId: string | null) => loadScanChunk(trx, { afterId, limit, now, all });
+  let next = load(null);
   for (;;) {
     t = performance.now();
-    const cases = await nextStaleCases(trx, { afterId, limit: deps.batchSize ?? 1000, now, all });
-    if (cases.length === 0) break;
-    afterId = (cases[cases.length - 1] as { id: string }).id;
-    const timelines = await loadTimelines(trx, cases);
+    const chunk = await next;
+    const cases = chunk.cases;
     result.loadMs += performance.now() - t;
+    if (cases.length === 0) break;
+    // The next chunk loads in the database while this one is evaluated here.
+    next = load((cases[cases.length - 1] as { id: string }).id);
+    // Should this chunk's store fail, the transaction is over; the next load's error is moot.
+    next.catch(() => undefined);
+    await yieldToIo();
+    result.timelinesRead += chunk.reloaded;
 
     t = performance.now();
-    const evaluated = evaluateLoaded(cases, timelines, { calendars, policies, now });
+    const evaluated = evaluateLoaded(cases, chunk.timelines, { calendars, policies, now });
+    const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
     result.evaluateMs += performance.now() - t;
 
     t = performance.now();
     await saveStates(
       trx,
-      evaluated.map((e) => e.stored),
+      changed.map((e) => e.stored),
+      now,
     );
+    result.statesWritten += changed.length;
     const byCase = new Map(evaluated.map((e) => [e.row.id, e]));
     // Only cases whose breaches changed since their last stored evaluation can have new ones.
-    const breaches = evaluated
+    const breaches = changed
       .filter((e) => e.stored.breachesKey !== e.row.breachesKey)
       .flatMap((e) => e.state.breaches.map((b) => ({ caseId: e.row.id, ...b })));
     const recorded = await recordBreaches(trx, breaches, now);

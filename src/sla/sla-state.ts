@@ -3,13 +3,20 @@ import {
   addBusinessMs,
   businessMsBetween,
   compileCalendar,
+  dayEndIso,
   localDay,
   nthBusinessDayAfter,
   toWarnings,
   type YearSink,
 } from './compiled-calendar.js';
 import type { ResolutionUnit, SlaClockKind } from './sla.tables.js';
-import { evaluateSla, type SlaActivity, type SlaReport } from './sla-evaluator.js';
+import {
+  evaluateSla,
+  evaluateSlaCore,
+  type SlaActivity,
+  type SlaInput,
+  type SlaReport,
+} from './sla-evaluator.js';
 
 /** A case's SLA targets (from its priority's policy, or its account's override). */
 export type SlaPolicy = {
@@ -175,23 +182,22 @@ export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
   const now = input.now.getTime();
   const cadence = input.caseCadence ?? input.policy.followUpDays;
   const closedAt = input.closedAt && input.closedAt.getTime() <= now ? input.closedAt.getTime() : null;
-  const report = evaluateSla({
+  const slaInput: SlaInput = {
     caseNumber: input.caseNumber,
     calendar: input.calendar,
     cadenceBusinessDays: cadence,
     activities: input.activities,
     closedAt: closedAt === null ? null : new Date(closedAt),
     now: input.now,
-  });
+  };
   const c = compileCalendar(input.calendar);
   const sink: YearSink = [];
-  const opened = report.firstResponse.openedAt
-    ? Date.parse(report.firstResponse.openedAt)
-    : input.openedAt.getTime();
+  const core = evaluateSlaCore(slaInput, c, sink);
+  const opened = core.opened ?? input.openedAt.getTime();
 
   // First response.
   const frDue = addBusinessMs(c, opened, Math.round(input.policy.firstResponseHours * 3_600_000), sink);
-  const responded = report.firstResponse.respondedAt ? Date.parse(report.firstResponse.respondedAt) : null;
+  const responded = core.responded;
   let frStatus: ClockStatus;
   if (responded !== null) frStatus = responded <= frDue ? 'met' : 'missed';
   else if (closedAt !== null) frStatus = closedAt <= frDue ? 'none' : 'missed';
@@ -199,16 +205,18 @@ export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
   const firstResponse = clock('first_response', frStatus, frDue, responded, now);
 
   // The current follow-up window.
-  const lastWindow = report.followUps[report.followUps.length - 1];
+  const lastWindow = core.windows[core.windows.length - 1];
   let followUp: CaseSlaState['followUp'] = null;
   if (lastWindow) {
-    const due = Date.parse(lastWindow.dueAt);
-    const done = lastWindow.contactedAt ? Date.parse(lastWindow.contactedAt) : null;
+    const done = lastWindow.contacted;
     let status: ClockStatus;
     if (lastWindow.met === true) status = done === null ? 'none' : 'met';
     else if (lastWindow.met === null) status = 'pending';
     else status = done === null && closedAt === null ? 'overdue' : 'missed';
-    followUp = { ...clock('follow_up', status, due, done, now), promisedAt: lastWindow.promisedAt };
+    followUp = {
+      ...clock('follow_up', status, lastWindow.due, done, now),
+      promisedAt: iso(lastWindow.promised),
+    };
   }
 
   const resolution = resolutionClock(input, opened, now, sink);
@@ -216,7 +224,8 @@ export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
   const breaches: SlaBreach[] = [];
   if (firstResponse.status === 'missed' || firstResponse.status === 'overdue')
     breaches.push({ kind: 'first_response', dueAt: firstResponse.dueAt as string });
-  for (const w of report.followUps) if (w.met === false) breaches.push({ kind: 'follow_up', dueAt: w.dueAt });
+  for (const w of core.windows)
+    if (w.met === false) breaches.push({ kind: 'follow_up', dueAt: dayEndIso(w.dueDay) });
   if ((resolution.status === 'missed' || resolution.status === 'overdue') && resolution.dueAt)
     breaches.push({ kind: 'resolution', dueAt: resolution.dueAt });
 
@@ -225,7 +234,8 @@ export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
     if (k?.dueAt && (k.status === 'pending' || k.status === 'overdue'))
       open.push({ kind: k.kind, dueAt: k.dueAt, overdue: k.status === 'overdue' });
   }
-  open.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  // Same-format ISO strings order as the instants do.
+  open.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
 
   let nextCheck: number | null = null;
   const remindMs = input.policy.remindBeforeMinutes * 60_000;
@@ -236,17 +246,21 @@ export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
     if (nextCheck === null || at < nextCheck) nextCheck = at;
   }
 
-  const years = new Set(report.warnings.map((w) => w.year));
-  const extra = toWarnings(c, sink).filter((w) => !years.has(w.year));
-  const warnings = [...report.warnings, ...extra].sort((a, b) => a.year - b.year);
+  // The report (ISO strings for the API and CLI) is built only when someone reads it: the
+  // scheduler evaluates every open case and needs none of it.
+  let report: SlaReport | undefined;
   return {
-    report,
+    get report() {
+      report ??= evaluateSla(slaInput);
+      return report;
+    },
     firstResponse,
     followUp,
     resolution,
     breaches,
     open,
     nextCheckAt: nextCheck === null ? null : iso(nextCheck),
-    warnings,
+    // One sink saw every year the evaluation touched; toWarnings sorts and names them.
+    warnings: sink.length === 0 ? [] : toWarnings(c, sink),
   };
 }

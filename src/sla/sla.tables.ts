@@ -60,6 +60,8 @@ export type CaseSlaTable = {
   next_due_kind: ColumnType<SlaClockKind | null, SlaClockKind | null | undefined, SlaClockKind | null>;
   next_check_at: MaybeTime;
   breaches_key: Defaulted<string>;
+  /** Migration 010: the timeline digest the state was computed from. */
+  timeline: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 };
 

@@ -1,0 +1,215 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../platform/db/db.js';
+import { type RawCase, type SlaCaseRow, type StoredState, toCase } from './case-sla.repo.js';
+import type { SlaClockKind } from './sla.tables.js';
+import { type CaseTimeline, fromDigest, loadTimelines } from './sla-timelines.repo.js';
+
+type Db = Kysely<DB>;
+
+/** What the last stored evaluation of a case wrote, to skip rewriting a state that did not change. */
+export type PriorState = {
+  evaluatedAtMs: number | null;
+  updatedAtMs: number;
+  lastSeq: number;
+  timeline: string | null;
+  firstResponseDueMs: number | null;
+  followUpDueMs: number | null;
+  resolutionDueMs: number | null;
+  nextDueMs: number | null;
+  nextDueKind: SlaClockKind | null;
+  nextCheckMs: number | null;
+};
+
+export type ScanChunk = {
+  cases: SlaCaseRow[];
+  timelines: Map<string, CaseTimeline>;
+  prior: Map<string, PriorState>;
+  /** Cases whose timeline was read from activities and mail (no usable digest). */
+  reloaded: number;
+};
+
+/** A case row with its stored state; instants come as epoch ms (cheaper to read than timestamps). */
+type ChunkRow = Omit<RawCase, 'opened_at' | 'closed_at' | 'sla_created_at'> & {
+  opened_ms: number;
+  closed_ms: number | null;
+  updated_ms: number;
+  sla_created_ms: number | null;
+  has_sla: boolean;
+  last_seq: number | null;
+  evaluated_ms: number | null;
+  first_response_due_ms: number | null;
+  follow_up_due_ms: number | null;
+  resolution_due_ms: number | null;
+  next_due_ms: number | null;
+  next_due_kind: SlaClockKind | null;
+  next_check_ms: number | null;
+  timeline: string | null;
+};
+
+const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+const date = (v: number | null) => (v === null ? null : new Date(v));
+
+/**
+ * Which cases a pass looks at: with `all` every case not closed (and any whose row changed since
+ * its last evaluation); otherwise those whose stored state is missing or stale (a newer activity,
+ * a change to the case row, a due time or reminder come). Closed cases are only looked at again
+ * when their row changes.
+ */
+function staleFilter(all: boolean, now: Date): RawBuilder<boolean> {
+  if (all) return sql`(c.status <> 'closed' or s.case_id is null or c.updated_at > s.evaluated_at)`;
+  return sql`(s.case_id is null or s.evaluated_at is null or c.updated_at > s.evaluated_at
+    or (c.status <> 'closed' and (s.next_check_at <= ${now}
+      or exists (select 1 from activities a where a.case_id = c.id and a.seq > s.last_seq))))`;
+}
+
+/**
+ * The next chunk (by case id, after `afterId`) of cases to evaluate, with their stored state and
+ * each case's timeline stamps (entry count, highest seq, from the activities index alone). Timelines come from the stored digest when it still matches the stamps and the
+ * case row has not changed since; the rest are read from activities and mail in one more query.
+ */
+export async function loadScanChunk(
+  db: Db,
+  options: { afterId: string | null; limit: number; now: Date; all: boolean },
+): Promise<ScanChunk> {
+  // The bound goes on case_sla too, so the merge join does not walk its index from the start.
+  const after = (column: string) =>
+    options.afterId === null ? sql`true` : sql`${sql.ref(column)} > ${options.afterId}::uuid`;
+  const result = await sql<ChunkRow>`
+    select c.id, c.number, c.title, c.priority, c.status, c.account_id, c.owner_id,
+      o.name as owner_name, o.email as owner_email,
+      ${ms('c.opened_at')} as opened_ms, ${ms('c.closed_at')} as closed_ms, ${ms('c.updated_at')} as updated_ms,
+      s.case_id is not null as has_sla, s.calendar_id, s.cadence_business_days, s.cadence_source,
+      s.cadence_scanned_seq, ${ms('s.created_at')} as sla_created_ms, s.breaches_key, s.last_seq,
+      ${ms('s.evaluated_at')} as evaluated_ms, ${ms('s.first_response_due_at')} as first_response_due_ms,
+      ${ms('s.follow_up_due_at')} as follow_up_due_ms, ${ms('s.resolution_due_at')} as resolution_due_ms,
+      ${ms('s.next_due_at')} as next_due_ms, s.next_due_kind, ${ms('s.next_check_at')} as next_check_ms,
+      s.timeline
+    from cases c
+    left join case_sla s on s.case_id = c.id and ${after('s.case_id')}
+    left join engineers o on o.id = c.owner_id
+    where c.merged_into is null and ${after('c.id')} and ${staleFilter(options.all, options.now)}
+    order by c.id
+    limit ${options.limit}`.execute(db);
+  const stamps = new Map<string, { count: number; lastSeq: number }>();
+  if (result.rows.length > 0) {
+    // Entry count and highest seq of every case in the chunk's id range: one range scan of the
+    // activities index, no table rows read.
+    const counted = await sql<{ case_id: string; n: number; m: number }>`
+      select case_id, count(*) as n, max(seq) as m from activities
+      where case_id >= ${(result.rows[0] as ChunkRow).id}::uuid
+        and case_id <= ${(result.rows[result.rows.length - 1] as ChunkRow).id}::uuid
+      group by case_id`.execute(db);
+    for (const r of counted.rows) stamps.set(r.case_id, { count: Number(r.n), lastSeq: Number(r.m) });
+  }
+
+  const cases: SlaCaseRow[] = [];
+  const prior = new Map<string, PriorState>();
+  const timelines = new Map<string, CaseTimeline>();
+  const reload: string[] = [];
+  for (const r of result.rows) {
+    cases.push(
+      toCase({
+        ...r,
+        opened_at: new Date(r.opened_ms),
+        closed_at: date(r.closed_ms),
+        sla_created_at: date(r.sla_created_ms),
+      }),
+    );
+    if (r.has_sla) {
+      prior.set(r.id, {
+        evaluatedAtMs: r.evaluated_ms,
+        updatedAtMs: r.updated_ms,
+        lastSeq: Number(r.last_seq ?? 0),
+        timeline: r.timeline,
+        firstResponseDueMs: r.first_response_due_ms,
+        followUpDueMs: r.follow_up_due_ms,
+        resolutionDueMs: r.resolution_due_ms,
+        nextDueMs: r.next_due_ms,
+        nextDueKind: r.next_due_kind,
+        nextCheckMs: r.next_check_ms,
+      });
+    }
+    const rowUnchanged = r.evaluated_ms !== null && r.updated_ms <= r.evaluated_ms;
+    const own = stamps.get(r.id) ?? { count: 0, lastSeq: 0 };
+    const fromStore = rowUnchanged ? fromDigest(r.timeline, own) : null;
+    if (fromStore) timelines.set(r.id, fromStore);
+    else reload.push(r.id);
+  }
+  if (reload.length > 0) {
+    // Most of the chunk (a first pass): one range scan of the index beats a list of ids.
+    const first = cases[0] as SlaCaseRow;
+    const last = cases[cases.length - 1] as SlaCaseRow;
+    const loaded = await loadTimelines(
+      db,
+      reload.length * 2 > cases.length ? { from: first.id, to: last.id } : { ids: reload },
+    );
+    for (const id of reload) {
+      const t = loaded.get(id);
+      if (t) timelines.set(id, t);
+    }
+  }
+  return { cases, timelines, prior, reloaded: reload.length };
+}
+
+const sameTime = (stored: number | null, computed: string | null) =>
+  stored === null ? computed === null : computed !== null && Date.parse(computed) === stored;
+
+/** True when storing `s` would write what the row already holds (apart from `evaluated_at`). */
+export function unchangedSince(prior: PriorState | undefined, row: SlaCaseRow, s: StoredState): boolean {
+  if (!prior || prior.evaluatedAtMs === null || prior.updatedAtMs > prior.evaluatedAtMs) return false;
+  return (
+    prior.timeline === s.timeline &&
+    prior.lastSeq === s.lastSeq &&
+    row.cadenceScannedSeq === s.cadenceScannedSeq &&
+    row.cadence === s.cadence &&
+    row.cadenceSource === s.cadenceSource &&
+    row.breachesKey === s.breachesKey &&
+    prior.nextDueKind === s.nextDueKind &&
+    sameTime(prior.firstResponseDueMs, s.firstResponseDueAt) &&
+    sameTime(prior.followUpDueMs, s.followUpDueAt) &&
+    sameTime(prior.resolutionDueMs, s.resolutionDueAt) &&
+    sameTime(prior.nextDueMs, s.nextDueAt) &&
+    sameTime(prior.nextCheckMs, s.nextCheckAt)
+  );
+}
+
+/**
+ * Upserts many evaluated states in one statement (one array per column, unnested). A cadence an
+ * engineer set meanwhile wins over a detection made from an older read.
+ */
+export async function saveStates(db: Db, states: StoredState[], evaluatedAt: Date): Promise<void> {
+  if (states.length === 0) return;
+  const col = <T>(pick: (s: StoredState) => T) => states.map(pick);
+  await sql`
+    insert into case_sla(case_id, calendar_id, cadence_business_days, cadence_source, cadence_scanned_seq,
+      state, last_seq, evaluated_at, first_response_due_at, follow_up_due_at, resolution_due_at,
+      next_due_at, next_due_kind, next_check_at, breaches_key, timeline)
+    select v.case_id, v.calendar_id, v.cadence, v.cadence_source, v.scanned, null, v.last_seq,
+      ${evaluatedAt}::timestamptz, v.fr, v.fu, v.res, v.next_due, v.next_kind, v.next_check, v.breaches, v.timeline
+    from unnest(${col((s) => s.caseId)}::uuid[], ${col((s) => s.calendarId)}::uuid[],
+      ${col((s) => s.cadence)}::int[], ${col((s) => s.cadenceSource)}::text[],
+      ${col((s) => s.cadenceScannedSeq)}::bigint[], ${col((s) => s.lastSeq)}::bigint[],
+      ${col((s) => s.firstResponseDueAt)}::timestamptz[], ${col((s) => s.followUpDueAt)}::timestamptz[],
+      ${col((s) => s.resolutionDueAt)}::timestamptz[], ${col((s) => s.nextDueAt)}::timestamptz[],
+      ${col((s) => s.nextDueKind)}::text[], ${col((s) => s.nextCheckAt)}::timestamptz[],
+      ${col((s) => s.breachesKey)}::text[], ${col((s) => s.timeline)}::text[])
+      as v(case_id, calendar_id, cadence, cadence_source, scanned, last_seq, fr, fu, res, next_due,
+        next_kind, next_check, breaches, timeline)
+    on conflict (case_id) do update set
+      cadence_business_days = case when case_sla.cadence_source = 'engineer'
+        then case_sla.cadence_business_days else excluded.cadence_business_days end,
+      cadence_source = case when case_sla.cadence_source = 'engineer'
+        then case_sla.cadence_source else excluded.cadence_source end,
+      cadence_scanned_seq = excluded.cadence_scanned_seq,
+      state = null,
+      last_seq = excluded.last_seq,
+      evaluated_at = excluded.evaluated_at,
+      first_response_due_at = excluded.first_response_due_at,
+      follow_up_due_at = excluded.follow_up_due_at,
+      resolution_due_at = excluded.resolution_due_at,
+      next_due_at = excluded.next_due_at,
+      next_due_kind = excluded.next_due_kind,
+      next_check_at = excluded.next_check_at,
+      breaches_key = excluded.breaches_key,
+      timeline = excluded.timeline`.execute(db);
+}
