@@ -44,12 +44,18 @@ export const emailFileUrl = (caseNumber: string, activityId: string, sha256: str
 export const uploadUrl = (caseNumber: string, uploadId: string) =>
   `/api/v1/portal/cases/${caseNumber}/uploads/${encodeURIComponent(uploadId)}`;
 
-/** The customer took part: a portal message, or one of the account's contacts sent or received it. */
+/**
+ * The customer took part: a portal message, or one of the account's contacts sent or received it.
+ * Mail imported from a thread archive carries names but no addresses; an archive is the customer's
+ * own thread, so such mail is theirs.
+ */
 export function isCustomerMail(row: TimelineRow, customerAddresses: ReadonlySet<string>): boolean {
   if (!row.email) return false;
   if (row.payload.source === 'portal') return true;
-  const people = [row.email.from, ...row.email.to, ...row.email.cc];
-  return people.some((p) => p.address !== null && customerAddresses.has(p.address.toLowerCase()));
+  const addresses = [row.email.from, ...row.email.to, ...row.email.cc].flatMap((p) =>
+    p.address ? [p.address.toLowerCase()] : [],
+  );
+  return addresses.length === 0 || addresses.some((a) => customerAddresses.has(a));
 }
 
 /** Every file of a visible email the customer may fetch: attachments, and inline (cid:) images. */

@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { api, queryString } from '../api/api-client.js';
 import type { Account, CasePage, Contact } from '../api/api-types.js';
 import { useContacts } from '../api/shared-queries.js';
+import { ContactPortalAccess } from '../portal/contact-portal-access.js';
 import { PriorityBadge, StatusBadge } from '../shared/badges.js';
 import { ErrorNotice } from '../shared/error-notice.js';
 import { PageLoaderInline } from '../shared/page-loader.js';
@@ -39,13 +40,14 @@ export function AccountPage() {
         </Title>
         {contacts.data?.length === 0 && <Text c="dimmed">{t('accounts.noContacts')}</Text>}
         {contacts.data && contacts.data.length > 0 && (
-          <Table.ScrollContainer minWidth={480}>
+          <Table.ScrollContainer minWidth={720}>
             <Table>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('accounts.name')}</Table.Th>
                   <Table.Th scope="col">{t('accounts.email')}</Table.Th>
                   <Table.Th scope="col">{t('accounts.phone')}</Table.Th>
+                  <Table.Th scope="col">{t('portal.admin.column')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -54,6 +56,9 @@ export function AccountPage() {
                     <Table.Td>{c.name}</Table.Td>
                     <Table.Td>{c.email ?? '—'}</Table.Td>
                     <Table.Td>{c.phone ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <ContactPortalAccess account={a.name} contact={c} />
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

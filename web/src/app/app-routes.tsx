@@ -1,7 +1,7 @@
 import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { SignInPage } from '../auth/sign-in-page.js';
 import { useMe } from '../auth/use-me.js';
 import { ErrorNotice } from '../shared/error-notice.js';
@@ -42,7 +42,16 @@ export function PageLoader() {
   );
 }
 
+// The customer portal: its own chunk, sign-in and layout; it never asks for the engineers' session.
+const PortalApp = lazy(() => import('../portal/portal-app.js').then((m) => ({ default: m.PortalApp })));
+
 export function AppRoutes() {
+  const { pathname } = useLocation();
+  if (pathname === '/portal' || pathname.startsWith('/portal/')) return <Lazy page={<PortalApp />} />;
+  return <EngineerRoutes />;
+}
+
+function EngineerRoutes() {
   const me = useMe();
   if (me.isPending) return <PageLoader />;
   if (me.isError) return <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />;

@@ -1,5 +1,6 @@
 /** English strings. Keys are shared with zh-cn.ts (its type is checked against this one). */
 import { adminEn } from '../admin/admin.i18n.js';
+import { portalEn } from '../portal/portal.i18n.js';
 
 export const en = {
   app: {
@@ -229,6 +230,7 @@ export const en = {
     contactCreated: 'Contact {{name}} added',
   },
   admin: adminEn,
+  portal: portalEn,
   engineers: {
     title: 'Engineers',
     name: 'Name',

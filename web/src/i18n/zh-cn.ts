@@ -1,4 +1,5 @@
 import { adminZhCN } from '../admin/admin.i18n.js';
+import { portalZhCN } from '../portal/portal.i18n.js';
 import type { Messages } from './en.js';
 
 /** 简体中文。键与 en.ts 相同，类型检查保证不缺不多。 */
@@ -230,6 +231,7 @@ export const zhCN: Messages = {
     contactCreated: '已添加联系人 {{name}}',
   },
   admin: adminZhCN,
+  portal: portalZhCN,
   engineers: {
     title: '工程师',
     name: '姓名',
