@@ -47,8 +47,9 @@ const errors = { 400: problemSchema, 404: problemSchema };
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
 
 /**
- * Who may read a case's mail. Engineers see every case; customer access (own account only) comes
- * with customer sign-in and will be decided here.
+ * Who may read a case's mail through these routes: engineers only, and they see every case.
+ * Customers never reach them (the engineer sign-in guards all of /api/v1 outside /api/v1/portal);
+ * they read their own account's mail through the portal routes (src/portal).
  */
 function assertMaySee(request: FastifyRequest, _caseId: string): void {
   currentEngineer(request);
