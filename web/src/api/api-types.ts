@@ -5,6 +5,12 @@ import type {
   caseSummarySchema,
 } from '../../../src/cases/cases.schemas.js';
 import type { priorities, statuses } from '../../../src/platform/http/schemas.js';
+import type {
+  caseLinkSchema,
+  closureSchema,
+  scopeInputSchema,
+  scopeSchema,
+} from '../../../src/workflow/workflow.schemas.js';
 
 // Types come from the server's own zod schemas (type-only imports: nothing of the server is bundled).
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
@@ -12,6 +18,10 @@ export type CaseDetail = z.infer<typeof caseDetailSchema>;
 export type Activity = z.infer<typeof activitySchema>;
 export type Priority = (typeof priorities)[number];
 export type Status = (typeof statuses)[number];
+export type Scope = z.infer<typeof scopeSchema>;
+export type ScopeInput = z.input<typeof scopeInputSchema>;
+export type Closure = z.infer<typeof closureSchema>;
+export type CaseLink = z.infer<typeof caseLinkSchema>;
 
 export const priorityList: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
 export const statusList: readonly Status[] = [

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Paper,
   SegmentedControl,
@@ -15,24 +14,9 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type CaseDetail, type Status, statusList } from '../api/api-types.js';
 import { useEngineers } from '../api/shared-queries.js';
+import { ActionOutcome as Outcome } from '../workflow/action-outcome.js';
+import { useWorkflowFeatures } from '../workflow/use-workflow.js';
 import { useAddNote, useChangeStatus, useLogCall, useTransfer } from './use-case.js';
-
-type Mutation = { isPending: boolean; isSuccess: boolean; error: Error | null };
-
-function Outcome({ mutation }: { mutation: Mutation }) {
-  const { t } = useTranslation();
-  if (mutation.error)
-    return (
-      <Alert color="red" role="alert" p="xs">
-        {t('app.error', { message: mutation.error.message })}
-      </Alert>
-    );
-  return (
-    <Text size="xs" c="teal.9" role="status" mih={18}>
-      {mutation.isSuccess ? t('actions.saved') : ''}
-    </Text>
-  );
-}
 
 /** Transfer, call, note and status forms; each posts to the case and the timeline refreshes. */
 export function CaseActions({ detail, extraTabs }: { detail: CaseDetail; extraTabs?: ExtraTab[] }) {
@@ -207,8 +191,15 @@ function StatusForm({ detail }: { detail: CaseDetail }) {
   const mutation = useChangeStatus(detail.number);
   const [status, setStatus] = useState<Status | null>(null);
   const [note, setNote] = useState('');
-  // The server allows only reopening a closed case; offer just that.
-  const allowed = detail.status === 'closed' ? (['in_progress'] as Status[]) : statusList;
+  const workflow = useWorkflowFeatures();
+  const closed = detail.status === 'closed';
+  // A closed case can only be reopened; where the workflow API is there, closing takes a reason,
+  // consent and summary (the Close dialog) and reopening a reason (the closure panel), not this form.
+  const allowed = closed
+    ? workflow.reopen
+      ? []
+      : (['in_progress'] as Status[])
+    : statusList.filter((s) => !(workflow.close && s === 'closed'));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (status)
@@ -219,9 +210,13 @@ function StatusForm({ detail }: { detail: CaseDetail }) {
   };
   return (
     <Stack component="form" onSubmit={submit} gap="xs">
-      {detail.status === 'closed' && (
+      {(closed || workflow.close) && (
         <Text size="xs" c="dimmed">
-          {t('actions.closedHint')}
+          {closed
+            ? workflow.reopen
+              ? t('workflow.statusReopenHint')
+              : t('actions.closedHint')
+            : t('workflow.statusCloseHint')}
         </Text>
       )}
       <Select

@@ -5,7 +5,8 @@ import type { CaseDetail } from '../api/api-types.js';
 import { PriorityBadge, StatusBadge } from '../shared/badges.js';
 import { formatTime } from '../shared/format-time.js';
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
+/** One label/value pair of a description list (`dl`). */
+export function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
       <Text size="xs" c="dimmed" component="dt">

@@ -10,6 +10,11 @@ import { ErrorNotice } from '../shared/error-notice.js';
 import { formatTime } from '../shared/format-time.js';
 import { PageLoaderInline } from '../shared/page-loader.js';
 import { SlaPanel } from '../sla/sla-panel.js';
+import { ClosurePanel } from '../workflow/closure-panel.js';
+import { ScopePanel } from '../workflow/scope-panel.js';
+import { UploadWorkspaces } from '../workflow/upload-workspaces.js';
+import { useWorkflowFeatures } from '../workflow/use-workflow.js';
+import { RelatedCases, WorkflowPanel } from '../workflow/workflow-panel.js';
 import { CaseActions } from './case-actions.js';
 import { CaseHeader } from './case-header.js';
 import { CaseParticipants } from './case-participants.js';
@@ -24,6 +29,7 @@ export function CasePage() {
   const canReply = useFeature('replies');
   const hasSla = useFeature('caseSla');
   const hasFacts = useFeature('facts');
+  const workflow = useWorkflowFeatures();
 
   useEffect(() => {
     if (query.data) document.title = `${query.data.number} · ${query.data.title} · CaseDesk`;
@@ -52,9 +58,11 @@ export function CasePage() {
           time: formatTime(new Date(query.dataUpdatedAt).toISOString(), i18n.language, { style: 'short' }),
         })}
       </Text>
+      {detail.status === 'closed' && <ClosurePanel detail={detail} />}
+      {(workflow.scope || detail.scope) && <ScopePanel detail={detail} />}
       <Grid gutter="md">
         <Grid.Col span={{ base: 12, md: 4 }} order={{ base: 1, md: 2 }}>
-          <Stack gap="md" style={{ position: 'sticky', top: 72 }}>
+          <Stack gap="md">
             <CaseActions
               detail={detail}
               extraTabs={
@@ -63,6 +71,9 @@ export function CasePage() {
                   : []
               }
             />
+            <WorkflowPanel detail={detail} />
+            <RelatedCases number={detail.number} />
+            <UploadWorkspaces number={detail.number} closed={detail.status === 'closed'} />
             {hasSla && <SlaPanel number={detail.number} />}
             {hasFacts && <FactsPanel number={detail.number} />}
             <CaseParticipants detail={detail} />
