@@ -7,6 +7,7 @@ import { serveCommand } from './cli/serve.command.js';
 import { templateCommand } from './kb/templates.commands.js';
 import { importMailCommand, mailCommand } from './mail/inbound/mail.commands.js';
 import { outboxCommand, replyCommand } from './mail/outbound/outbound.commands.js';
+import { mailSettingsCommand } from './mail/settings/mail-settings.commands.js';
 import { calendarCommand, policyCommand } from './sla/calendar.commands.js';
 import { slaCommand } from './sla/sla.commands.js';
 import { triageCommand } from './triage/triage.command.js';
@@ -48,7 +49,7 @@ export function buildCli(): Command {
   program.addCommand(workspaceCommand());
   program.addCommand(triageCommand());
   program.addCommand(importMailCommand());
-  program.addCommand(mailCommand());
+  program.addCommand(mailCommand().addCommand(mailSettingsCommand()));
   program.addCommand(scopeCommand());
   program.addCommand(templateCommand());
   program.addCommand(closeCommand());

@@ -52,7 +52,8 @@ export async function saveMailSettings(
     outbound: StoredSmtp | null;
     mailFrom: string | null;
     imapMailboxes: StoredMailbox[] | null;
-    updatedBy: string;
+    /** Null when changed from the CLI. */
+    updatedBy: string | null;
     now: Date;
   },
 ): Promise<void> {

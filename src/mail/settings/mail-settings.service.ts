@@ -97,7 +97,7 @@ export async function mailSettingsView(deps: Deps): Promise<MailSettingsView> {
  */
 export async function updateMailSettings(
   deps: Deps,
-  adminId: string,
+  adminId: string | null,
   input: MailSettingsInput,
 ): Promise<MailSettingsView> {
   const current = await loadMailSettings(deps);
