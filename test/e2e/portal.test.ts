@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,6 @@ import { ensureConsoleBuilt, seedCase, seedFile } from './support/console-server
 const customer = { name: '王力', email: 'wang.li@icbc.example' };
 const internalNote = 'INTERNAL: customer IT is slow, escalate quietly';
 const otherTitle = 'ABC Bank cluster outage';
-const screenshots = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -104,18 +103,11 @@ async function expectNoSeriousAxeViolations(): Promise<void> {
   expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 }
 
-async function shoot(name: string): Promise<void> {
-  mkdirSync(screenshots, { recursive: true });
-  await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(screenshots, `${name}.png`) });
-}
-
 describe('customer portal in a real browser', () => {
   it('asks for a sign-in link and signs in with the link from the mail that was sent', async () => {
     await page.goto(`${url}/portal`);
     await page.getByRole('heading', { name: 'Sign in to the customer portal' }).waitFor();
     await expectNoSeriousAxeViolations();
-    await shoot('en-portal-sign-in');
     await page.getByLabel('Email address').fill(customer.email);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('status').filter({ hasText: 'a sign-in link is on its way' }).waitFor();
@@ -151,7 +143,6 @@ describe('customer portal in a real browser', () => {
     await page.getByText('问题定义').first().waitFor();
     expect(await page.getByText(internalNote).count()).toBe(0);
     await expectNoSeriousAxeViolations();
-    await shoot('en-portal-case');
     await page.getByLabel('Your message').fill('已按步骤收集日志，马上上传。');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('status').filter({ hasText: 'Message sent' }).waitFor();
@@ -178,10 +169,8 @@ describe('customer portal in a real browser', () => {
       .first()
       .waitFor();
     await expectNoSeriousAxeViolations();
-    await shoot('zh-CN-portal-case-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('link', { name: '全部案例' }).click();
     await page.getByRole('heading', { name: '我们的案例' }).waitFor();
-    await shoot('zh-CN-portal-cases');
   });
 });

@@ -6,9 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createAccount, createContact } from '../../src/accounts/accounts.repo.js';
+import { createAccount, createContact, findAccountByName } from '../../src/accounts/accounts.repo.js';
 import { createCase, engineerActor } from '../../src/cases/cases.service.js';
 import { systemClock } from '../../src/platform/clock.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { setContactPassword } from '../../src/portal/portal-auth.service.js';
 import { openChromium } from './support/chromium.js';
 import { engineers, ensureConsoleBuilt, seedCase, startConsoleServer } from './support/console-server.js';
 import { findEngineer } from './support/find-engineer.js';
@@ -78,6 +80,35 @@ await phone.setViewportSize({ width: 390, height: 844 });
 await phone.goto(`${server.url}/cases/${seedCase}`);
 await phone.locator('article').first().waitFor();
 await shoot('en-case-phone', phone);
+
+// The customer portal, as a contact of ICBC signed in with a portal password.
+const icbc = await findAccountByName(db, 'ICBC');
+const customer = await createContact(db, {
+  accountId: icbc?.id ?? null,
+  name: '王力',
+  email: 'wang.li@icbc.example',
+});
+const portalPassword = 'portal screenshots';
+await setContactPassword({ db, clock: systemClock, config: loadConfig({}, {}) }, customer.id, portalPassword);
+const portal = await browser.context.newPage();
+await portal.goto(`${server.url}/portal`);
+await portal.getByRole('heading', { name: 'Sign in to the customer portal' }).waitFor();
+await shoot('en-portal-sign-in', portal);
+await portal.getByLabel('Email address').fill(customer.email ?? '');
+await portal.locator('input[type=password]').fill(portalPassword);
+await portal.getByRole('button', { name: 'Sign in', exact: true }).click();
+await portal.getByRole('heading', { name: 'Our cases' }).waitFor();
+await portal.goto(`${server.url}/portal/cases/${seedCase}`);
+await portal.locator('article').first().waitFor();
+await shoot('en-portal-case', portal);
+await portal.getByText('中文', { exact: true }).click();
+await portal.goto(`${server.url}/portal/cases`);
+await portal.getByRole('heading', { name: '我们的案例' }).waitFor();
+await shoot('zh-CN-portal-cases', portal);
+await portal.setViewportSize({ width: 390, height: 844 });
+await portal.goto(`${server.url}/portal/cases/${seedCase}`);
+await portal.locator('article').first().waitFor();
+await shoot('zh-CN-portal-case-phone', portal);
 
 await browser.close();
 await server.close();
