@@ -110,6 +110,7 @@ export function ScopeEditor({
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
         <NumberInput
           label={t('workflow.cadenceLabel')}
+          description={t('workflow.cadenceHint')}
           value={cadence}
           onChange={(v) => setCadence(typeof v === 'number' ? v : '')}
           min={1}

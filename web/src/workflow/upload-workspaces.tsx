@@ -18,6 +18,35 @@ const stateColor: Record<UploadWorkspace['state'], string> = {
   revoked: 'red.9',
 };
 
+// Inline icons: the console ships no icon font, and a glyph may be missing from the viewer's fonts.
+const CopyIcon = () => (
+  <svg
+    width="14"
+    height="14"
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="2"
+    aria-hidden="true"
+  >
+    <rect x="9" y="9" width="12" height="12" rx="2" />
+    <path d="M5 15V5a2 2 0 0 1 2-2h10" />
+  </svg>
+);
+const CheckIcon = () => (
+  <svg
+    width="14"
+    height="14"
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="2"
+    aria-hidden="true"
+  >
+    <path d="M4 12l5 5L20 6" />
+  </svg>
+);
+
 /** A value with a copy button; the button's label names what it copies. */
 function Copyable({ label, value }: { label: string; value: string }) {
   const { t } = useTranslation();
@@ -36,7 +65,7 @@ function Copyable({ label, value }: { label: string; value: string }) {
               onClick={copy}
               aria-label={copied ? t('workflow.copied') : t('workflow.copy', { what: label })}
             >
-              <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
+              {copied ? <CheckIcon /> : <CopyIcon />}
             </ActionIcon>
           )}
         </CopyButton>
@@ -82,17 +111,19 @@ export function UploadWorkspaces({ number, closed }: { number: string; closed: b
       ) : (
         <Stack gap={4} component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
           {(workspaces.data ?? []).map((w) => (
-            <Group component="li" key={w.id} gap="xs" justify="space-between" wrap="nowrap">
-              <Text size="sm" ff="monospace">
-                {w.user}
-              </Text>
+            <li key={w.id}>
+              <Group gap="xs" justify="space-between" wrap="nowrap">
+                <Text size="sm" ff="monospace">
+                  {w.user}
+                </Text>
+                <Badge color={stateColor[w.state]} variant="filled" radius="sm" tt="none">
+                  {t(`workflow.workspaceState.${w.state}`)}
+                </Badge>
+              </Group>
               <Text size="xs" c="dimmed">
                 {t('workflow.expires', { time: formatTime(w.expiresAt, i18n.language, { style: 'short' }) })}
               </Text>
-              <Badge color={stateColor[w.state]} variant="filled" radius="sm" tt="none">
-                {t(`workflow.workspaceState.${w.state}`)}
-              </Badge>
-            </Group>
+            </li>
           ))}
         </Stack>
       )}
