@@ -108,12 +108,13 @@ export async function loadScanChunk(
   const reload: string[] = [];
   for (const r of result.rows) {
     cases.push(
-      toCase({
-        ...r,
-        opened_at: new Date(r.opened_ms),
-        closed_at: date(r.closed_ms),
-        sla_created_at: date(r.sla_created_ms),
-      }),
+      toCase(
+        Object.assign(r, {
+          opened_at: new Date(r.opened_ms),
+          closed_at: date(r.closed_ms),
+          sla_created_at: date(r.sla_created_ms),
+        }),
+      ),
     );
     if (r.has_sla) {
       prior.set(r.id, {

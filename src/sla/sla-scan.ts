@@ -26,7 +26,7 @@ export type SlaScanDeps = {
 };
 
 /** Cases per chunk: large enough that per-query overhead vanishes, small enough to pipeline. */
-export const SCAN_CHUNK = 5000;
+export const SCAN_CHUNK = 1000;
 
 export type SlaScanResult = {
   /** Cases evaluated; of those, states whose stored row changed, and timelines read from activities and mail. */

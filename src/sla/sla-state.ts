@@ -110,6 +110,8 @@ type Segment = { from: number; to: number; status: CaseStatusName };
 
 /** The case's status over time: from opening, each change in order, up to now. */
 function statusSegments(input: CaseSlaInput, start: number, now: number): Segment[] {
+  if (input.statusChanges.length === 0)
+    return [{ from: start, to: Number.POSITIVE_INFINITY, status: input.status }];
   const changes = [...input.statusChanges]
     .filter((c) => c.at.getTime() <= now)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
