@@ -35,6 +35,9 @@ function quotedMail(i: number): string {
 export const run: BenchModule['run'] = async ({ quick }) => {
   await ensureConsoleBuilt();
   const initial = initialJs();
+  // A development build (React's jsxDEV) would measure something no one ships.
+  if (initial.files.some((f) => readFileSync(join(dist, f), 'utf8').includes('jsxDEV')))
+    throw new Error('web/dist is a development build; run `npm run build:web` (NODE_ENV=production)');
   const server = await startConsoleServer();
   const db = server.database.db;
   const liQi = await findEngineer(db, 'Li Qi');

@@ -5,7 +5,7 @@ import { currentEngineer } from '../../auth/auth.plugin.js';
 import { notFound } from '../../platform/errors.js';
 import type { AppDeps } from '../../platform/http/app-deps.js';
 import { problemSchema } from '../../platform/http/schemas.js';
-import { emailDocument, emailFrameCsp } from '../reading/email-document.js';
+import { emailDocument, emailFrameCsp, plainTextBody } from '../reading/email-document.js';
 import { sanitizeEmailHtml } from '../reading/sanitize-html.js';
 import { findEmailView, findInbound, listInbound } from './inbound.repo.js';
 import { inboundDeps } from './inbound-deps.js';
@@ -285,12 +285,12 @@ export function inboundRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const allowRemoteImages = request.query.remoteImages === 'true';
-        const { html } = await readableEmail(request, request.params.activityId, allowRemoteImages);
+        const { view, html } = await readableEmail(request, request.params.activityId, allowRemoteImages);
         return reply
           .header('content-security-policy', emailFrameCsp({ allowRemoteImages }))
           .header('cache-control', 'private, no-store')
           .type('text/html; charset=utf-8')
-          .send(emailDocument(html ?? ''));
+          .send(emailDocument(html ?? plainTextBody(view.text)));
       },
     );
 

@@ -19,6 +19,13 @@ export function emailFrameCsp(options: { allowRemoteImages: boolean }): string {
   ].join('; ');
 }
 
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A plain-text mail shown as written (all of it, quoted history included), escaped. */
+export function plainTextBody(text: string): string {
+  return `<pre style="white-space:pre-wrap;font:inherit;margin:0">${escapeHtml(text)}</pre>`;
+}
+
 /** Wraps already-sanitized HTML in a minimal document; links open outside the frame. */
 export function emailDocument(sanitizedHtml: string, lang: string | null = null): string {
   return [

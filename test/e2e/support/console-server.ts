@@ -41,7 +41,16 @@ export async function ensureConsoleBuilt(): Promise<void> {
   }
   if (fresh && !process.env.CASEDESK_E2E_REBUILD) return;
   const { build } = await import('vite');
-  await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+  // vitest sets NODE_ENV=test, which would give React's development build (jsxDEV, several times
+  // slower): the tests and the benchmark must run what `npm run build:web` ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 export type ConsoleServer = {

@@ -1,16 +1,19 @@
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { SignInPage } from '../auth/sign-in-page.js';
 import { useMe } from '../auth/use-me.js';
+import { prefetchCasePage } from '../cases/case-prefetch.js';
 import { ErrorNotice } from '../shared/error-notice.js';
 import { AppLayout } from './app-layout.js';
 import { NotFoundPage } from './not-found-page.js';
 
 // One chunk per page, so the first load carries only the shell.
 const QueuePage = lazy(() => import('../queues/queue-page.js').then((m) => ({ default: m.QueuePage })));
-const CasePage = lazy(() => import('../cases/case-page.js').then((m) => ({ default: m.CasePage })));
+const loadCasePage = () => import('../cases/case-page.js');
+const CasePage = lazy(() => loadCasePage().then((m) => ({ default: m.CasePage })));
 const AccountsPage = lazy(() =>
   import('../accounts/accounts-page.js').then((m) => ({ default: m.AccountsPage })),
 );
@@ -53,6 +56,9 @@ export function AppRoutes() {
 
 function EngineerRoutes() {
   const me = useMe();
+  const client = useQueryClient();
+  // A case opened by its URL loads alongside the sign-in check (the first screen of a shared link).
+  useEffect(() => prefetchCasePage(client, window.location.pathname, loadCasePage), [client]);
   if (me.isPending) return <PageLoader />;
   if (me.isError) return <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) return <SignInPage />;

@@ -15,6 +15,7 @@ import { ScopePanel } from '../workflow/scope-panel.js';
 import { UploadWorkspaces } from '../workflow/upload-workspaces.js';
 import { useWorkflowFeatures } from '../workflow/use-workflow.js';
 import { RelatedCases, WorkflowPanel } from '../workflow/workflow-panel.js';
+import { SideColumn } from './after-first-paint.js';
 import { CaseActions } from './case-actions.js';
 import { CaseHeader } from './case-header.js';
 import { CaseParticipants } from './case-participants.js';
@@ -61,7 +62,7 @@ export function CasePage() {
       {detail.status === 'closed' && <ClosurePanel detail={detail} />}
       {(workflow.scope || detail.scope) && <ScopePanel detail={detail} />}
       <Grid gutter="md">
-        <Grid.Col span={{ base: 12, md: 4 }} order={{ base: 1, md: 2 }}>
+        <SideColumn>
           <Stack gap="md">
             <CaseActions
               detail={detail}
@@ -78,7 +79,7 @@ export function CasePage() {
             {hasFacts && <FactsPanel number={detail.number} />}
             <CaseParticipants detail={detail} />
           </Stack>
-        </Grid.Col>
+        </SideColumn>
         <Grid.Col span={{ base: 12, md: 8 }} order={{ base: 2, md: 1 }}>
           <CaseTimeline timeline={detail.timeline} />
         </Grid.Col>

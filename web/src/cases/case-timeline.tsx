@@ -5,7 +5,7 @@ import type { Activity } from '../api/api-types.js';
 import { TimelineItem } from './timeline-item.js';
 
 export function CaseTimeline({ timeline }: { timeline: Activity[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
   const items = order === 'newest' ? [...timeline].reverse() : timeline;
   return (
@@ -34,7 +34,7 @@ export function CaseTimeline({ timeline }: { timeline: Activity[] }) {
         <Stack component="ol" gap="sm" p={0} m={0} style={{ listStyle: 'none' }}>
           {items.map((activity) => (
             <li key={activity.id}>
-              <TimelineItem activity={activity} />
+              <TimelineItem activity={activity} t={t} language={i18n.language} />
             </li>
           ))}
         </Stack>

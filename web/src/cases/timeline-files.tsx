@@ -1,4 +1,5 @@
-import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
 import { formatTime } from '../shared/format-time.js';
 
 /**
@@ -44,8 +45,7 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-export function FileEventHeadline({ payload, actor }: { payload: Payload; actor: string }) {
-  const { t } = useTranslation();
+export function fileEventHeadline(payload: Payload, actor: string, t: TFunction): string {
   const file = str(payload.fileName);
   switch (payload.kind) {
     case 'upload.completed':
@@ -63,8 +63,7 @@ export function FileEventHeadline({ payload, actor }: { payload: Payload; actor:
   }
 }
 
-export function FileEventBody({ payload }: { payload: Payload }) {
-  const { t, i18n } = useTranslation();
+export function fileEventBody(payload: Payload, t: TFunction, language: string): ReactNode {
   switch (payload.kind) {
     case 'upload.completed': {
       const sha = str(payload.sha256);
@@ -84,7 +83,7 @@ export function FileEventBody({ payload }: { payload: Payload }) {
     case 'upload.workspace_opened':
       return (
         <p className="tl-meta">
-          {t('timeline.expires', { time: formatTime(str(payload.expiresAt), i18n.language) })}
+          {t('timeline.expires', { time: formatTime(str(payload.expiresAt), language) })}
         </p>
       );
     case 'upload.purged':
@@ -98,14 +97,13 @@ export function FileEventBody({ payload }: { payload: Payload }) {
     case 'triage.refused':
       return <p className="tl-meta">{str(payload.error)}</p>;
     case 'triage.completed':
-      return <TriageSummary payload={payload} />;
+      return <TriageSummary payload={payload} t={t} />;
     default:
       return null;
   }
 }
 
-function TriageSummary({ payload }: { payload: Payload }) {
-  const { t } = useTranslation();
+function TriageSummary({ payload, t }: { payload: Payload; t: TFunction }) {
   const top = Array.isArray(payload.top) ? (payload.top as TopFinding[]) : [];
   const counts = (payload.bySeverity ?? {}) as Partial<Record<TopFinding['severity'], number>>;
   const more = num(payload.findings) - top.length;
@@ -129,7 +127,9 @@ function TriageSummary({ payload }: { payload: Payload }) {
               </>
             )}
             <span>{f.message}</span>
-            {f.meaning && <span className="tl-meaning"> — {f.meaning}</span>}
+            {f.meaning && !f.message.includes(f.meaning) && (
+              <span className="tl-meaning"> — {f.meaning}</span>
+            )}
             {f.kbs && f.kbs.length > 0 && <span className="tl-meta"> · {f.kbs.join(', ')}</span>}
             <br />
             <span className="tl-meta">{t('timeline.foundAt', { file: f.file, line: f.line })}</span>

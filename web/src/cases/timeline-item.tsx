@@ -1,9 +1,9 @@
-import { lazy, memo, Suspense, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { lazy, memo, type ReactNode, Suspense, useState } from 'react';
 import type { Activity } from '../api/api-types.js';
 import { formatTime } from '../shared/format-time.js';
 import { foldEmail } from './fold-email.js';
-import { FILE_EVENT_KINDS, FileEventBody, FileEventHeadline, formatBytes } from './timeline-files.js';
+import { FILE_EVENT_KINDS, fileEventBody, fileEventHeadline, formatBytes } from './timeline-files.js';
 
 // Loaded on the first "original formatting" click: most page views never need it.
 const EmailOriginal = lazy(() =>
@@ -20,12 +20,20 @@ const nameOf = (v: unknown): string | null =>
   v && typeof v === 'object' && 'name' in v ? str((v as { name: unknown }).name) : str(v);
 
 /**
- * One entry of the case timeline: emails with their quoted history folded, calls, notes, handovers.
- * Plain elements and CSS classes (app.css) rather than Mantine components: a case page renders
- * hundreds of these, and the first render of a 200-item case must stay well under a second.
+ * One entry of the case timeline: emails with their quoted history folded, calls, notes, handovers,
+ * uploads and triage findings. Plain elements and CSS classes (app.css) rather than Mantine
+ * components, and `t` passed in from the list rather than a translation hook per entry: a case
+ * page renders hundreds of these, and the first render of a 200-item case must stay under a second.
  */
-export const TimelineItem = memo(function TimelineItem({ activity }: { activity: Activity }) {
-  const { i18n } = useTranslation();
+export const TimelineItem = memo(function TimelineItem({
+  activity,
+  t,
+  language,
+}: {
+  activity: Activity;
+  t: TFunction;
+  language: string;
+}) {
   return (
     <article
       className={`tl-item tl-${activity.type}`}
@@ -33,14 +41,12 @@ export const TimelineItem = memo(function TimelineItem({ activity }: { activity:
       data-file-event={fileEvent(activity) ?? undefined}
     >
       <div className="tl-head">
-        <h3 className="tl-title">
-          <Headline activity={activity} />
-        </h3>
+        <h3 className="tl-title">{headline(activity, t)}</h3>
         <time className="tl-meta" dateTime={activity.occurredAt}>
-          {formatTime(activity.occurredAt, i18n.language)}
+          {formatTime(activity.occurredAt, language)}
         </time>
       </div>
-      <Body activity={activity} />
+      {body(activity, t, language)}
     </article>
   );
 });
@@ -51,8 +57,7 @@ function fileEvent(activity: Activity): string | null {
   return activity.type === 'system' && typeof kind === 'string' && FILE_EVENT_KINDS.has(kind) ? kind : null;
 }
 
-function Headline({ activity }: { activity: Activity }) {
-  const { t } = useTranslation();
+function headline(activity: Activity, t: TFunction): ReactNode {
   const name = activity.actor.name;
   const p = activity.payload;
   switch (activity.type) {
@@ -85,7 +90,7 @@ function Headline({ activity }: { activity: Activity }) {
         to: t(`status.${String(p.to)}`, { defaultValue: String(p.to) }),
       });
     default:
-      if (fileEvent(activity)) return <FileEventHeadline payload={p} actor={name} />;
+      if (fileEvent(activity)) return fileEventHeadline(p, name, t);
       if (p.event === 'created') return t('timeline.created', { name });
       if (p.event === 'updated')
         return t('timeline.updated', {
@@ -96,19 +101,20 @@ function Headline({ activity }: { activity: Activity }) {
   }
 }
 
-function Body({ activity }: { activity: Activity }) {
+function body(activity: Activity, t: TFunction, language: string): ReactNode {
   const p = activity.payload;
   if (activity.type === 'email' && activity.email)
-    return <EmailBody id={activity.id} email={activity.email} payload={p} />;
-  if (fileEvent(activity)) return <FileEventBody payload={p} />;
+    return <EmailBody id={activity.id} email={activity.email} payload={p} t={t} />;
+  if (fileEvent(activity)) return fileEventBody(p, t, language);
   const text =
     activity.type === 'note' ? str(p.text) : activity.type === 'system' ? str(p.description) : str(p.note);
   if (!text) return null;
   return <pre className="mail-text">{text}</pre>;
 }
 
-function EmailBody({ id, email, payload }: { id: string; email: Email; payload: Record<string, unknown> }) {
-  const { t } = useTranslation();
+type EmailBodyProps = { id: string; email: Email; payload: Record<string, unknown>; t: TFunction };
+
+function EmailBody({ id, email, payload, t }: EmailBodyProps) {
   const [original, setOriginal] = useState(false);
   const folded = foldEmail({ text: email.text, fresh: payload.fresh, quoted: payload.quoted });
   return (
@@ -127,10 +133,11 @@ function EmailBody({ id, email, payload }: { id: string; email: Email; payload: 
       ) : (
         <>
           <pre className="mail-text">{folded.fresh || t('timeline.emptyBody')}</pre>
-          {folded.quoted && <QuotedHistory text={folded.quoted} lines={folded.quotedLines} />}
+          {folded.quoted && <QuotedHistory text={folded.quoted} lines={folded.quotedLines} t={t} />}
         </>
       )}
-      {email.html !== null && (
+      {/* Inbound mail keeps its HTML off the timeline (served sanitized only), so always offer it. */}
+      {(email.direction === 'inbound' || email.html !== null) && (
         <button
           type="button"
           className="tl-link"
@@ -159,8 +166,7 @@ function EmailBody({ id, email, payload }: { id: string; email: Email; payload: 
 }
 
 /** Folded quoted history; its text is only put in the page once someone opens it. */
-function QuotedHistory({ text, lines }: { text: string; lines: number }) {
-  const { t } = useTranslation();
+function QuotedHistory({ text, lines, t }: { text: string; lines: number; t: TFunction }) {
   const [open, setOpen] = useState(false);
   return (
     <details className="quoted" onToggle={(e) => setOpen(e.currentTarget.open)}>
