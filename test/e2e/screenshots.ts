@@ -72,6 +72,11 @@ for (const lang of ['zh-CN', 'en'] as const) {
   await page.goto(`${server.url}/admin/engineers`);
   await page.locator('table').waitFor();
   await shoot(`${lang}-engineers`);
+  for (const adminPage of ['calendars', 'sla-policies', 'templates', 'mail'] as const) {
+    await page.goto(`${server.url}/admin/${adminPage}`);
+    await page.locator('main form, main table').first().waitFor();
+    await shoot(`${lang}-admin-${adminPage}`);
+  }
   await page.goto(`${server.url}/queues/mine`);
 }
 

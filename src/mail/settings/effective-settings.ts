@@ -46,7 +46,9 @@ export async function loadMailSettings(deps: Deps): Promise<EffectiveMailSetting
 
 /** What outgoing mail uses now; read per outbox round and per reply, so changes apply at once. */
 export async function loadOutboundSettings(deps: Deps): Promise<OutboundSettings> {
-  return (await loadMailSettings(deps)).outbound;
+  // Not via loadMailSettings: the outbox asks every second and needs no IMAP mailboxes (a file to read).
+  const stored = await loadStoredMailSettings(deps.db);
+  return outboundSettings(deps.config, { mailFrom: stored.mailFrom, smtp: stored.outbound });
 }
 
 /** Mailboxes from CASEDESK_IMAP_MAILBOXES, with stable ids so an admin can keep their passwords. */

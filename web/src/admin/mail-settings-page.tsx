@@ -138,6 +138,7 @@ function OutboundForm({ settings }: { settings: MailSettings }) {
           onChange={(e) => setPassword(e.currentTarget.value)}
           autoComplete="new-password"
           disabled={clearPassword}
+          w={200}
         />
         {o.passwordSet && (
           <Checkbox
