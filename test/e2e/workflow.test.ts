@@ -206,6 +206,10 @@ describe('case workflow on the seed case, in the console', { timeout: 90_000 }, 
     const drafted = await summary.inputValue();
     expect(drafted).toContain(problem);
     expect(drafted).toContain('Component store corruption (0x80073712).');
+    // It says where each fact came from: the fix from Li Qi's latest mail with steps.
+    expect(await dialog().getByTestId('draft-sources').innerText()).toMatch(
+      /^Problem from the scope agreement; root cause from what you typed; fix from your mail Li Qi · /,
+    );
     await summary.fill(`${drafted}\nThank you for your patience.`);
     await dialog().getByRole('textbox', { name: 'To', exact: true }).fill(customer);
     await expectNoSeriousAxeViolations();

@@ -1,4 +1,15 @@
-import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Activity, CaseDetail } from '../api/api-types.js';
@@ -10,6 +21,7 @@ import {
   type ClosureReason,
   closesWithoutConsent,
   closureReasonList,
+  type FactSources,
   useCloseCase,
   useClosureDraft,
 } from './use-workflow.js';
@@ -151,6 +163,7 @@ export function CloseDialog({ detail, onClose }: { detail: CaseDetail; onClose: 
             {t('workflow.missingValues', { names: draft.data?.missing.join(', ') })}
           </Alert>
         )}
+        {draft.data && <DraftSources detail={detail} sources={draft.data.facts.sources} />}
         <Textarea
           label={t('workflow.summary')}
           description={t('workflow.summaryHint')}
@@ -183,4 +196,21 @@ export function CloseDialog({ detail, onClose }: { detail: CaseDetail; onClose: 
 
 function consentGiven(consentId: string | null, noConsent: boolean, reason: ClosureReason): boolean {
   return consentId !== null || (noConsent && closesWithoutConsent(reason));
+}
+
+/** "Problem from the scope agreement; fix from your mail: …" — what to check before closing. */
+function DraftSources({ detail, sources }: { detail: CaseDetail; sources: FactSources }) {
+  const { t, i18n } = useTranslation();
+  const mail = detail.timeline.find((a) => a.id === sources.remediationActivityId);
+  return (
+    <Text size="xs" c="dimmed" data-testid="draft-sources">
+      {t('workflow.sources', {
+        problem: t(`workflow.source.${sources.problemDescription}`),
+        rootCause: t(`workflow.source.${sources.rootCause}`),
+        fix: mail
+          ? t('workflow.source.remediation_mail', { mail: mailLabel(mail, i18n.language) })
+          : t(`workflow.source.${sources.fix === 'remediation_mail' ? 'none' : sources.fix}`),
+      })}
+    </Text>
+  );
 }

@@ -38,7 +38,20 @@ export type UploadedFile = {
   completedAt: string | null;
 };
 
-export type ClosureDraft = { locale: MailLocale; stage: string; text: string; missing: string[] };
+/** Where each fact of the drafted summary came from (src/workflow/closure-draft.ts), for the engineer to check. */
+export type FactSources = {
+  problemDescription: 'engineer' | 'scope' | 'first_customer_mail' | 'none';
+  rootCause: 'engineer' | 'none';
+  fix: 'engineer' | 'remediation_mail' | 'none';
+  remediationActivityId: string | null;
+};
+export type ClosureDraft = {
+  locale: MailLocale;
+  stage: string;
+  text: string;
+  missing: string[];
+  facts: { sources: FactSources };
+};
 export type RenderedTemplate = { text: string; missing: string[]; stage: string };
 type Address = { name: string | null; address: string | null };
 
