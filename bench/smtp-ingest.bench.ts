@@ -43,13 +43,15 @@ export const run: BenchModule['run'] = async ({ quick }) => {
       maxMessages: Number.POSITIVE_INFINITY,
     }),
   );
-  const send = (s: number, i: number) =>
+  // Built before the clock starts: the figure is CaseDesk's intake, not the corpus generator.
+  const mails = transports.map((_, s) => Array.from({ length: perSender }, (_, i) => benchMail(s, i)));
+  const send = (s: number, i: number, raw = mails[s]?.[i] as Buffer) =>
     (transports[s] as (typeof transports)[number]).sendMail({
       envelope: { from: `wang${s}@bank${s}.example.cn`, to: ['support@casedesk.test'] },
-      raw: benchMail(s, i),
+      raw,
     });
   try {
-    await Promise.all(transports.map((_, s) => send(s, 1_000_000))); // warm-up: connections, parser, first cases
+    await Promise.all(transports.map((_, s) => send(s, -1, benchMail(s, 1_000_000)))); // warm-up: connections, parser, first cases
     const start = process.hrtime.bigint();
     await Promise.all(
       transports.map(async (_, s) => {

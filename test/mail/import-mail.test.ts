@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importMail } from '../../src/mail/inbound/import-mail.js';
 import type { IngestDeps } from '../../src/mail/inbound/ingest-pipeline.js';
+import { createParsePool } from '../../src/mail/inbound/parse-pool.js';
 import type { MailExpectation } from '../../src/mail/parse/fixture-expectation.js';
 import { parseMessage } from '../../src/mail/parse/parse-message.js';
 import { fixedClock } from '../../src/platform/clock.js';
@@ -137,6 +138,58 @@ describe('import-mail', () => {
     });
     const again = await importMail(deps, [dir]);
     expect(again).toMatchObject({ messages: 3, stored: 0, duplicates: 3 });
+  });
+
+  it('threads replies parsed in worker threads onto their parent, within a batch and across batches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cd-batches-'));
+    // 40 threads of a question and two replies, in arrival order; batches of 7 split some threads.
+    const threads = 40;
+    for (let t = 0; t < threads; t++) {
+      const id = (k: number) => `t${t}-${k}@batch.example`;
+      const mails = [
+        buildMail({
+          from: `c${t}@batch.example`,
+          subject: `Question ${t}`,
+          messageId: id(0),
+          body: `问题 ${t}`,
+        }),
+        buildMail({
+          from: `c${t}@batch.example`,
+          subject: `Re: Question ${t}`,
+          messageId: id(1),
+          inReplyTo: id(0),
+        }),
+        buildMail({
+          from: `c${t}@batch.example`,
+          subject: `Re: Question ${t}`,
+          messageId: id(2),
+          inReplyTo: id(1),
+        }),
+      ];
+      mails.forEach((m, k) => {
+        writeFileSync(join(dir, `${String(t * 3 + k).padStart(4, '0')}.eml`), m);
+      });
+    }
+    const pool = createParsePool(deps.trackingPrefix, 2);
+    try {
+      expect(await pool.ready()).toBe(true);
+      const summary = await importMail(deps, [dir], {}, { maxBatch: 7, parse: pool.parse });
+      expect(summary).toMatchObject({ messages: 120, stored: 120, newCases: threads, threaded: 80 });
+    } finally {
+      await pool.close();
+    }
+    const rows = await database.db
+      .selectFrom('inbound_messages')
+      .select(['message_id', 'case_id', 'status'])
+      .where('message_id', 'like', '%@batch.example')
+      .execute();
+    const caseOf = new Map(rows.map((r) => [r.message_id, r.case_id]));
+    expect(rows.every((r) => r.status === 'threaded')).toBe(true);
+    for (let t = 0; t < threads; t++) {
+      expect(caseOf.get(`t${t}-1@batch.example`)).toBe(caseOf.get(`t${t}-0@batch.example`));
+      expect(caseOf.get(`t${t}-2@batch.example`)).toBe(caseOf.get(`t${t}-0@batch.example`));
+    }
+    expect(new Set(caseOf.values()).size).toBe(threads);
   });
 
   it('names a path that does not exist', async () => {

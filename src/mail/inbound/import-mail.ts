@@ -1,8 +1,15 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { invalid } from '../../platform/errors.js';
-import { createIngestQueue, type IngestDeps, type IngestOutcome } from './ingest-pipeline.js';
+import {
+  createIngestQueue,
+  type IngestDeps,
+  type IngestOutcome,
+  type IngestQueue,
+} from './ingest-pipeline.js';
 import { looksLikeMbox, splitMbox } from './mbox-reader.js';
+import type { Parse } from './parse-pool.js';
 
 export type ImportMailSummary = {
   files: number;
@@ -54,13 +61,15 @@ async function walk(dir: string): Promise<string[]> {
 /**
  * `casedesk import-mail`: .eml files, directories and mbox files through the same pipeline as SMTP
  * and IMAP (so dedupe, threading and the review queue apply), many messages per transaction.
- * Messages are read file by file; an mbox file is held in memory while it is imported.
+ * Messages are read file by file; an mbox file is held in memory while it is imported. Up to two
+ * batches of messages are in flight (one being written, the next being read and parsed), within a
+ * memory budget.
  */
 export async function importMail(
   deps: IngestDeps,
   paths: string[],
   progress: ImportMailProgress = {},
-  options: { concurrency?: number; maxBatch?: number } = {},
+  options: { maxBatch?: number; maxInFlightBytes?: number; parse?: Parse } = {},
 ): Promise<ImportMailSummary> {
   const files = await collectMailFiles(paths);
   const summary: ImportMailSummary = {
@@ -74,9 +83,31 @@ export async function importMail(
     threaded: 0,
     failedFiles: [],
   };
-  const queue = createIngestQueue(deps, { maxBatch: options.maxBatch ?? 200 });
-  const limit = options.concurrency ?? 64;
-  const inFlight = new Set<Promise<void>>();
+  const maxBatch = options.maxBatch ?? 250;
+  const queue = createIngestQueue(deps, { maxBatch, ...(options.parse ? { parse: options.parse } : {}) });
+  try {
+    return await importFiles(
+      files,
+      queue,
+      summary,
+      progress,
+      options.maxInFlightBytes ?? 256 * 1024 * 1024,
+      2 * maxBatch,
+    );
+  } finally {
+    await queue.close();
+  }
+}
+
+async function importFiles(
+  files: string[],
+  queue: IngestQueue,
+  summary: ImportMailSummary,
+  progress: ImportMailProgress,
+  maxInFlightBytes: number,
+  maxInFlight: number,
+): Promise<ImportMailSummary> {
+  const room = inFlightLimit(maxInFlight, maxInFlightBytes);
   let done = 0;
   let firstError: unknown = null;
 
@@ -92,21 +123,22 @@ export async function importMail(
     progress.onDone?.(++done, o);
   };
   const submit = async (raw: Uint8Array, source: string) => {
-    while (inFlight.size >= limit) await Promise.race(inFlight);
-    const p: Promise<void> = queue
+    await room.take(raw.length);
+    queue
       .ingest(raw, source)
       .then(count)
       .catch((err: unknown) => {
         firstError ??= err;
       })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+      .finally(() => room.give(raw.length));
   };
 
   for (const file of files) {
     let bytes: Buffer;
     try {
-      bytes = await readFile(file);
+      // Synchronous on purpose: a mail file is small and read once; going through the thread pool
+      // (open, stat, read, close) costs more than the read and competes with the fsyncs.
+      bytes = readFileSync(file);
     } catch (err) {
       summary.failedFiles.push({ path: file, error: err instanceof Error ? err.message : String(err) });
       continue;
@@ -125,8 +157,33 @@ export async function importMail(
     }
     if (firstError) break;
   }
-  await Promise.all(inFlight);
+  await room.empty();
   await queue.drain();
   if (firstError) throw firstError;
   return summary;
+}
+
+/** Bounds the messages in flight by count and bytes (one message is always let through). */
+function inFlightLimit(maxCount: number, maxBytes: number) {
+  let count = 0;
+  let bytes = 0;
+  let wake: (() => void) | null = null;
+  const full = (size: number) => count > 0 && (count >= maxCount || bytes + size > maxBytes);
+  return {
+    async take(size: number): Promise<void> {
+      while (full(size)) await new Promise<void>((r) => (wake = r));
+      count++;
+      bytes += size;
+    },
+    give(size: number): void {
+      count--;
+      bytes -= size;
+      const w = wake;
+      wake = null;
+      w?.();
+    },
+    async empty(): Promise<void> {
+      while (count > 0) await new Promise<void>((r) => (wake = r));
+    },
+  };
 }

@@ -3,19 +3,16 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { DB } from '../../platform/db/db.js';
 import type { FileStore } from '../../platform/files/file-store.js';
-import { parseMessage } from '../parse/parse-message.js';
 import { DEFAULT_REOPEN_WINDOW_MS } from '../threading/thread-decision.js';
 import { claimMessages } from './ingest.repo.js';
 import { type IngestOutcome, writeBatch } from './ingest-batch.js';
 import { finishMessages } from './ingest-writes.repo.js';
-import {
-  type EmailFileRef,
-  normalAddress,
-  type PreparedMessage,
-  prepareMessage,
-} from './prepared-message.js';
+import { createParsePool, type Parse, type ParsePool } from './parse-pool.js';
+import { type ParsedRaw, parseRaw } from './parse-raw.js';
+import { normalAddress, type PreparedMessage } from './prepared-message.js';
 
 export type { IngestOutcome } from './ingest-batch.js';
+export type { ParsedRaw } from './parse-raw.js';
 
 /** What the inbound pipeline needs; passed in by the composition root or a test. */
 export type IngestDeps = {
@@ -35,36 +32,17 @@ export type IngestDeps = {
 export type IngestSource = string;
 
 /**
- * Stores the raw bytes in the file store (named by SHA-256) FIRST, then parses the message and
- * stores its attachments. Nothing here touches the database; see commitPrepared.
+ * Stores the raw bytes in the file store (named by SHA-256) and the attachments, all fsynced,
+ * before the message is handed to commitPrepared. Nothing here touches the database.
  */
 export async function prepareRaw(
   deps: Pick<IngestDeps, 'files' | 'trackingPrefix'>,
   raw: Uint8Array,
   source: IngestSource,
 ): Promise<PreparedMessage> {
-  const stored = await deps.files.putBytes(raw);
-  const parsed = await parseMessage(raw);
-  const files: EmailFileRef[] = [];
-  if (parsed.ok) {
-    for (const a of parsed.message.attachments) {
-      const f = await deps.files.putBytes(a.content);
-      files.push({
-        filename: a.filename,
-        contentType: a.contentType,
-        size: f.size,
-        sha256: f.sha256,
-        contentId: a.contentId,
-        inline: a.inline,
-      });
-    }
-  }
-  return prepareMessage(
-    parsed,
-    { sha256: stored.sha256, size: stored.size, source },
-    files,
-    deps.trackingPrefix,
-  );
+  const parsed = await parseRaw(raw, source, deps.trackingPrefix);
+  await deps.files.putMany(parsed.contents);
+  return parsed.message;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
@@ -74,20 +52,28 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadloc
  * batch fails, each message is retried on its own; a message that still fails is recorded as
  * needing attention (its raw bytes are already stored), so nothing is ever dropped. Throws only if
  * even that cannot be written — then the caller must not acknowledge the message.
+ *
+ * `stored` is the file store's write of these messages' bytes when it runs beside the transaction:
+ * the transaction commits only after it succeeded, and nothing is recorded if it failed.
  */
 export async function commitPrepared(
   deps: IngestDeps,
   messages: PreparedMessage[],
+  stored: Promise<unknown> = Promise.resolve(),
 ): Promise<IngestOutcome[]> {
-  if (messages.length === 0) return [];
+  if (messages.length === 0) {
+    await stored;
+    return [];
+  }
   try {
-    return await inTransaction(deps, messages);
+    return await inTransaction(deps, messages, stored);
   } catch (err) {
+    await stored; // the bytes are not durable: fail the whole batch, record nothing
     if (messages.length === 1) return [await recordFailure(deps, messages[0] as PreparedMessage, err)];
     const out: IngestOutcome[] = [];
     for (const m of messages) {
       try {
-        out.push(...(await inTransaction(deps, [m])));
+        out.push(...(await inTransaction(deps, [m], stored)));
       } catch (single) {
         out.push(await recordFailure(deps, m, single));
       }
@@ -96,7 +82,11 @@ export async function commitPrepared(
   }
 }
 
-async function inTransaction(deps: IngestDeps, messages: PreparedMessage[]): Promise<IngestOutcome[]> {
+async function inTransaction(
+  deps: IngestDeps,
+  messages: PreparedMessage[],
+  stored: Promise<unknown>,
+): Promise<IngestOutcome[]> {
   const ctx = {
     now: deps.clock.now(),
     trackingPrefix: deps.trackingPrefix,
@@ -105,7 +95,11 @@ async function inTransaction(deps: IngestDeps, messages: PreparedMessage[]): Pro
   };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.db.transaction().execute((trx) => writeBatch(trx, messages, ctx));
+      return await deps.db.transaction().execute(async (trx) => {
+        const outcomes = await writeBatch(trx, messages, ctx);
+        await stored; // commit only once the raw bytes and attachments are durable
+        return outcomes;
+      });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (attempt >= 4 || typeof code !== 'string' || !RETRYABLE.has(code)) throw err;
@@ -154,40 +148,47 @@ export async function ingestRawMessage(
 
 /**
  * Group commit for receivers with many concurrent deliveries (SMTP sessions, bulk import): each
- * message is prepared (stored raw, parsed) as it arrives; whatever is ready when the previous
- * transaction ends is written in the next one, in ARRIVAL order (so a reply imported right after
- * the message it answers lands on the same case). Each caller's promise resolves after ITS
- * transaction committed.
+ * message is parsed as it arrives; whatever is parsed when the previous batch is done forms the
+ * next batch. A batch's files are written and fsynced side by side while its transaction runs,
+ * which commits only once they are durable; batches are recorded one after another in ARRIVAL
+ * order (so a reply right after the message it answers lands on the same case). Each caller's
+ * promise resolves after ITS batch committed. `parse: inThreadParse(...)` parses on the event loop.
  */
-export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number } = {}) {
+export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number; parse?: Parse } = {}) {
   const maxBatch = options.maxBatch ?? 100;
+  // Parsing runs in worker threads (parse-pool.ts) unless the caller brings its own parser.
+  const pool = options.parse ? null : createParsePool(deps.trackingPrefix);
+  const parse: Parse = options.parse ?? (pool as ParsePool).parse;
   type Slot = {
-    message: PreparedMessage | null;
+    parsed: ParsedRaw | null;
     failed: unknown;
     resolve: (o: IngestOutcome) => void;
     reject: (e: unknown) => void;
   };
   const waiting: Slot[] = [];
   let flushing: Promise<void> | null = null;
-  const ready = (s: Slot | undefined) => s !== undefined && (s.message !== null || s.failed !== null);
+  const ready = (s: Slot | undefined) => s !== undefined && (s.parsed !== null || s.failed !== null);
 
   async function flush(): Promise<void> {
     while (ready(waiting[0])) {
       let n = 0;
       while (n < waiting.length && n < maxBatch && ready(waiting[n])) n++;
-      const batch = waiting.splice(0, n);
-      for (const s of batch) if (s.failed !== null) s.reject(s.failed);
-      const good = batch.filter((s): s is Slot & { message: PreparedMessage } => s.message !== null);
+      const taken = waiting.splice(0, n);
+      for (const s of taken) if (s.failed !== null) s.reject(s.failed);
+      const batch = taken.filter((s): s is Slot & { parsed: ParsedRaw } => s.parsed !== null);
       try {
+        const stored = deps.files.putMany(batch.flatMap((s) => s.parsed.contents));
+        stored.catch(() => undefined); // awaited by commitPrepared; this only keeps it from going unhandled
         const outcomes = await commitPrepared(
           deps,
-          good.map((s) => s.message),
+          batch.map((s) => s.parsed.message),
+          stored,
         );
-        good.forEach((s, i) => {
+        batch.forEach((s, i) => {
           s.resolve(outcomes[i] as IngestOutcome);
         });
       } catch (err) {
-        for (const s of good) s.reject(err);
+        for (const s of batch) s.reject(err);
       }
     }
   }
@@ -199,29 +200,36 @@ export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number
     });
   };
 
+  async function drain(): Promise<void> {
+    while (flushing || waiting.length > 0) {
+      if (flushing) await flushing;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   return {
     ingest(raw: Uint8Array, source: IngestSource): Promise<IngestOutcome> {
       return new Promise<IngestOutcome>((resolve, reject) => {
-        const slot: Slot = { message: null, failed: null, resolve, reject };
+        const slot: Slot = { parsed: null, failed: null, resolve, reject };
         waiting.push(slot);
-        prepareRaw(deps, raw, source).then(
-          (m) => {
-            slot.message = m;
+        parse(raw, source).then(
+          (parsed) => {
+            slot.parsed = parsed;
             kick();
           },
           (err: unknown) => {
-            slot.failed = err ?? new Error('preparing the message failed');
+            slot.failed = err ?? new Error('reading the message failed');
             kick();
           },
         );
       });
     },
     /** Waits until everything queued so far is written. */
-    async drain(): Promise<void> {
-      while (flushing || waiting.length > 0) {
-        if (flushing) await flushing;
-        else await new Promise((r) => setTimeout(r, 5));
-      }
+    drain,
+    /** Drains, then stops the queue's parse workers (they never keep the process alive anyway). */
+    async close(): Promise<void> {
+      await drain();
+      await pool?.close();
     },
   };
 }
