@@ -5,7 +5,7 @@ import { notFound } from '../platform/errors.js';
 import type { AppDeps } from '../platform/http/app-deps.js';
 import { problemSchema } from '../platform/http/schemas.js';
 import { UPLOAD_COOKIE } from '../uploads/upload-page.routes.js';
-import { portalCaseDetailSchema, portalCaseParam, portalCaseSchema } from './portal.schemas.js';
+import { portalCaseDetailSchema, portalCaseParam, portalCaseSchema, uploadSchema } from './portal.schemas.js';
 import type { PortalContact } from './portal-auth.service.js';
 import {
   accountAddresses,
@@ -16,6 +16,7 @@ import {
   listCaseUploads,
   listTimelineCandidates,
   type PortalCaseRow,
+  type PortalUpload,
 } from './portal-cases.repo.js';
 import { sendPortalFile } from './portal-download.js';
 import { MAX_PORTAL_MESSAGE_CHARS, recordPortalMessage } from './portal-reply.js';
@@ -30,6 +31,11 @@ import { uploadAccess } from './portal-upload-access.js';
 
 const tags = ['portal'];
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
+
+const uploadView = (caseNumber: string, u: PortalUpload) => ({
+  ...uploadFile(caseNumber, u),
+  uploadedAt: u.uploadedAt ? u.uploadedAt.toISOString() : null,
+});
 
 const caseView = (c: PortalCaseRow) => ({
   number: c.number,
@@ -108,10 +114,7 @@ export function portalCasesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
             ? { reason: closure.reason, summary: closure.summary, closedAt: closure.closedAt.toISOString() }
             : null,
           timeline: toPortalTimeline(rows, ctx),
-          uploads: ctx.uploads.map((u) => ({
-            ...uploadFile(kase.number, u),
-            uploadedAt: u.uploadedAt ? u.uploadedAt.toISOString() : null,
-          })),
+          uploads: ctx.uploads.map((u) => uploadView(kase.number, u)),
         };
       },
     );
@@ -175,6 +178,22 @@ export function portalCasesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           password: access.password,
           expiresAt: access.expiresAt,
         };
+      },
+    );
+
+    app.get(
+      '/cases/:number/uploads',
+      {
+        schema: {
+          tags,
+          summary: 'Files uploaded to the case through its upload page',
+          params: portalCaseParam,
+          response: { 200: z.array(uploadSchema), ...errors },
+        },
+      },
+      async (request) => {
+        const { kase } = await caseOf(request, request.params.number);
+        return (await listCaseUploads(deps.db, kase.id)).map((u) => uploadView(kase.number, u));
       },
     );
 

@@ -29,6 +29,7 @@ export const portalFileSchema = z.object({
   sha256: z.string(),
   url: z.string(),
 });
+export const uploadSchema = portalFileSchema.extend({ uploadedAt: z.string().nullable() });
 const base = { id: z.string(), occurredAt: z.string() };
 
 export const portalItemSchema = z.discriminatedUnion('kind', [
@@ -55,7 +56,7 @@ export const portalCaseDetailSchema = z.object({
   case: portalCaseSchema,
   closure: z.object({ reason: z.string(), summary: z.string(), closedAt: z.string() }).nullable(),
   timeline: z.array(portalItemSchema),
-  uploads: z.array(portalFileSchema.extend({ uploadedAt: z.string().nullable() })),
+  uploads: z.array(uploadSchema),
 });
 
 export const portalCaseParam = z.object({

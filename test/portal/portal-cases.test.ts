@@ -126,6 +126,7 @@ describe('portal cases of the own account only', () => {
       ['', 'GET', undefined],
       ['/replies', 'POST', { text: 'hello' }],
       ['/upload-access', 'POST', undefined],
+      ['/uploads', 'GET', undefined],
       [`/uploads/some-upload`, 'GET', undefined],
       [`/emails/00000000-0000-4000-8000-000000000000/files/${'a'.repeat(64)}`, 'GET', undefined],
     ];
@@ -230,6 +231,7 @@ describe('portal cases of the own account only', () => {
       payload: { user: 'ICBC001', password: access.password },
     });
     expect(password.statusCode).toBe(200);
+    expect((await portal(wang, 'GET', `/cases/${w.caseA}/uploads`)).json()).toEqual([]);
     const second = (await portal(wang, 'POST', `/cases/${w.caseA}/upload-access`)).json();
     expect(second).toMatchObject({ user: 'ICBC001', password: null });
   });
