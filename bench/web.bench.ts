@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createCase, engineerActor } from '../src/cases/cases.service.js';
@@ -87,6 +88,16 @@ export const run: BenchModule['run'] = async ({ quick }) => {
 
   const browser = await openChromium();
   const page = await browser.context.newPage();
+  // The page notes, on its own clock (ms since navigation start), the frame after the 200th
+  // timeline entry entered the DOM. Polling from outside (locator.waitFor) would run on the same
+  // main thread as the page and slow down what it measures.
+  await page.addInitScript(`(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelectorAll('article').length < 200) return;
+      observer.disconnect();
+      requestAnimationFrame(() => setTimeout(() => { window.__casePageRendered = performance.now(); }, 0));
+    }).observe(document, { childList: true, subtree: true });
+  })()`);
   const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
     data: { login: engineers.liQi.name, password: engineers.liQi.password },
   });
@@ -95,10 +106,16 @@ export const run: BenchModule['run'] = async ({ quick }) => {
   const runs = quick ? 3 : 7;
   for (let i = 0; i < runs; i++) {
     await page.goto('about:blank');
-    const t0 = Date.now();
     await page.goto(`${server.url}/cases/${kase.number}`);
+    let rendered: unknown;
+    for (const deadline = Date.now() + 60_000; rendered === undefined && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      rendered = await page.evaluate('window.__casePageRendered'); // over CDP: not subject to the page's CSP
+    }
+    if (typeof rendered !== 'number') throw new Error('the case page did not render 200 entries within 60 s');
+    times.push(Math.round(rendered));
+    // What was measured is really on screen: 200 entries, the last one rendered.
     await page.locator('article').nth(199).waitFor({ timeout: 30_000 });
-    times.push(Date.now() - t0);
     if (process.env.CASEDESK_BENCH_DEBUG)
       process.stdout.write(
         `${await page.evaluate(`JSON.stringify(performance.getEntriesByType('resource').map((e) => [e.name.slice(-40), Math.round(e.startTime), Math.round(e.duration)]))`)}\n`,
@@ -122,7 +139,15 @@ export const run: BenchModule['run'] = async ({ quick }) => {
       unit: 'ms',
       target: 1000,
       better: 'lower',
-      params: { items: 200, runs, p95: percentile(times, 95), browser: 'chromium headless', cache: 'warm' },
+      params: {
+        items: 200,
+        runs,
+        p95: percentile(times, 95),
+        browser: 'chromium headless',
+        cache: 'warm',
+        measure: 'navigation start to the frame after the 200th entry is in the DOM (in-page clock)',
+        loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+      },
     },
   ];
 };
