@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, openChromium } from './support/chromium.js';
+import { type Browser, openChromium, runAxe, seriousOnes } from './support/chromium.js';
 import { engineers, ensureConsoleBuilt } from './support/console-server.js';
 import { type FullServer, startFullServer } from './support/full-server.js';
 
@@ -183,6 +183,8 @@ describe('case timeline in a real browser', () => {
     );
     expect(await triage.locator('li[data-finding-rule="hash-mismatch"]').count()).toBe(1);
     expect(await triage.innerText()).toContain('13 errors, 0 warnings, 5 notes');
+    const violations = seriousOnes(await runAxe(page));
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
   });
 
   it('sends a reply with an attachment and a Bcc, with upload credentials from the log-collection template', async () => {
