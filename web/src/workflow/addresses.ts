@@ -29,7 +29,8 @@ export function parseAddressList(text: string): { addresses: MailAddress[]; bad:
 
 /** Who the server mails by default: the case's customers with an address, else the last inbound sender. */
 export function defaultRecipients(detail: CaseDetail): string {
-  const customers = detail.participants.filter((p) => p.role === 'customer' && p.email);
+  // The customer's people on the case: the requester and colleagues they copied (the seed writes to both).
+  const customers = detail.participants.filter((p) => (p.role === 'customer' || p.role === 'cc') && p.email);
   if (customers.length > 0) return customers.map((p) => `${p.name} <${p.email}>`).join(', ');
   const last = [...detail.timeline]
     .reverse()
