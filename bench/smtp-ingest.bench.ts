@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createIngestQueue } from '../src/mail/inbound/ingest-pipeline.js';
@@ -74,6 +74,8 @@ export const run: BenchModule['run'] = async ({ quick }) => {
           messageBytes: benchMail(0, 1).length,
           threads: '1 in 4 opens a case, 3 reply',
           ack: 'after fsync + commit',
+          // Other work on the machine skews this figure; the load says how much there was.
+          loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
         },
       },
     ];
