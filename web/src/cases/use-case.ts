@@ -11,7 +11,9 @@ export function useCase(number: string) {
     queryFn: () => api<CaseDetail>(`/cases/${encodeURIComponent(number)}`),
     refetchInterval: LIVE_INTERVAL_MS,
     refetchIntervalInBackground: false,
-    staleTime: 0,
+    // Fresh for a moment, so the answer fetched while the page's code loaded is not fetched again
+    // on mount; news still arrives every LIVE_INTERVAL_MS and after every action (invalidation).
+    staleTime: 2_000,
   });
 }
 
