@@ -82,8 +82,8 @@ export function ContactPortalAccess({
         )}
         <Button
           size="compact-xs"
-          variant="subtle"
-          color={access?.disabled ? 'indigo' : 'red.9'}
+          variant="default"
+          c={access?.disabled ? 'indigo.9' : 'red.9'}
           onClick={() => toggle.mutate(Boolean(access?.disabled))}
           loading={toggle.isPending}
         >
