@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNote, engineerActor, getCaseDetail } from '../../src/cases/cases.service.js';
 import { insertEmailActivity } from '../../src/cases/timeline.repo.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { type Browser, openChromium, runAxe, seriousOnes } from './support/chromium.js';
+import { type Browser, openChromium } from './support/chromium.js';
 import {
   type ConsoleServer,
   engineers,
@@ -12,12 +12,14 @@ import {
   startConsoleServer,
 } from './support/console-server.js';
 import { findEngineer } from './support/find-engineer.js';
+import { pageQueries } from './support/page-queries.js';
 
 // The engineer's day in a real browser: Debian's chromium driven by playwright-core against a real
 // CaseDesk on loopback, with the seed case imported from its thread archive.
 let server: ConsoleServer;
 let browser: Browser;
 let page: Page;
+const { timelineItem, expectNoSeriousAxeViolations } = pageQueries(() => page);
 
 beforeAll(async () => {
   await ensureConsoleBuilt();
@@ -31,13 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-const timelineItem = (text: string | RegExp) => page.locator('article').filter({ hasText: text });
-
-async function expectNoSeriousAxeViolations(): Promise<void> {
-  const violations = seriousOnes(await runAxe(page));
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 describe('web console, engineer flow on the seed case', () => {
   it('shows the sign-in page and refuses a wrong password', async () => {

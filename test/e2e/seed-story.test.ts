@@ -2,9 +2,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, openChromium, runAxe, seriousOnes } from './support/chromium.js';
+import { type Browser, openChromium } from './support/chromium.js';
 import { engineers, ensureConsoleBuilt } from './support/console-server.js';
 import { type FullServer, startFullServer } from './support/full-server.js';
+import { pageQueries } from './support/page-queries.js';
 
 // The seed case (CAS-04814-C9T9D0, a failing Windows patch at ICBC) played again through the product:
 // the customer's mail reaches CaseDesk's SMTP intake, the engineers work it in the console in a real
@@ -27,6 +28,7 @@ const customer = {
 let server: FullServer;
 let engineerBrowser: Browser;
 let page: Page;
+const { timelineItem, section, dialog, expectNoSeriousAxeViolations } = pageQueries(() => page);
 let caseNumber = '';
 const upload = { user: '', password: '' };
 const remediation = { messageId: '', subject: '' };
@@ -52,16 +54,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const timelineItem = (text: string | RegExp) => page.locator('article').filter({ hasText: text });
 const header = () => page.locator('header').filter({ hasText: caseNumber });
-const section = (title: string | RegExp) =>
-  page.locator('section').filter({ has: page.getByRole('heading', { name: title }) });
-const dialog = () => page.getByRole('dialog');
-
-async function expectNoSeriousAxeViolations(): Promise<void> {
-  const violations = seriousOnes(await runAxe(page));
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 // Each step waits on real mail, jobs and a browser: generous per-step time on a busy 2-core machine.
 describe('the seed case, played through the product', { timeout: 120_000 }, () => {

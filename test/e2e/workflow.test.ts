@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, engineerActor } from '../../src/cases/cases.service.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { type Browser, openChromium, runAxe, seriousOnes } from './support/chromium.js';
+import { type Browser, openChromium } from './support/chromium.js';
 import {
   type ConsoleServer,
   engineers,
@@ -11,12 +11,14 @@ import {
   startConsoleServer,
 } from './support/console-server.js';
 import { findEngineer } from './support/find-engineer.js';
+import { pageQueries } from './support/page-queries.js';
 
 // The case workflow in a real browser (Debian's chromium, playwright-core) against a real CaseDesk
 // with the seed case imported: scope agreement, upload workspace, split, merge, close, reopen.
 let server: ConsoleServer;
 let browser: Browser;
 let page: Page;
+const { timelineItem, section, dialog, expectNoSeriousAxeViolations } = pageQueries(() => page);
 
 beforeAll(async () => {
   await ensureConsoleBuilt();
@@ -30,16 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-const timelineItem = (text: string | RegExp) => page.locator('article').filter({ hasText: text });
-const section = (title: string | RegExp) =>
-  page.locator('section').filter({ has: page.getByRole('heading', { name: title }) });
-const dialog = () => page.getByRole('dialog');
-
-async function expectNoSeriousAxeViolations(): Promise<void> {
-  const violations = seriousOnes(await runAxe(page));
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 async function openCase(number: string): Promise<void> {
   await page.goto(`${server.url}/cases/${number}`);
