@@ -176,7 +176,7 @@ describe('web console, engineer flow on the seed case', () => {
     const quoted = mail.locator('details pre');
     expect(await quoted.isVisible()).toBe(false);
     await mail.getByText('Show quoted history (6 lines)').click();
-    expect(await quoted.isVisible()).toBe(true);
+    await quoted.waitFor(); // the text is put in the page when the fold opens
     expect(await quoted.innerText()).toContain('请按附件方法收集日志并上传。');
   });
 
