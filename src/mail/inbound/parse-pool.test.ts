@@ -24,6 +24,8 @@ describe('parse pool (worker threads)', () => {
       attachments += here.contents.length - 1;
     }
     expect(attachments).toBeGreaterThan(5); // the comparison covered attachment bytes too
+    // …and the worker really parsed them (a worker that fails to load falls back to this thread).
+    expect(pool.counts()).toEqual({ inWorker: samples.length, inThisThread: 0 });
   });
 
   it('parses a message that views a larger buffer (an mbox) without sending the whole buffer', async () => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type ParsedRaw, parseRaw } from './parse-raw.js';
-import type { ParseReply, ParseRequest } from './parse-worker.js';
+import type { ParseReply, ParseRequest, WorkerReady } from './parse-worker.js';
 
 /** Parses a message for the ingest queue: in this thread (default) or in worker threads (ParsePool). */
 export type Parse = (raw: Uint8Array, source: string) => Promise<ParsedRaw>;
@@ -13,8 +13,10 @@ export function inThreadParse(trackingPrefix: string): Parse {
 
 export type ParsePool = {
   parse: Parse;
-  /** Resolves once a worker is up (true) or all of them failed to start (false). */
+  /** Resolves once a worker has loaded its code (true) or all of them failed to start (false). */
   ready: () => Promise<boolean>;
+  /** How many messages were parsed in a worker and how many in this thread (before a worker was up, or after one failed). */
+  counts: () => { inWorker: number; inThisThread: number };
   close: () => Promise<void>;
 };
 
@@ -24,7 +26,7 @@ type Member = { worker: Worker; online: boolean; dead: boolean; pending: Map<num
 
 /**
  * Parsing is most of an inbound message's CPU time; worker threads take it off the event loop, which
- * then only stores and records. Until a worker is up (it starts in a few hundred milliseconds), and
+ * then only stores and records. Until a worker is up (it loads in a few hundred milliseconds), and
  * if one fails, messages are parsed in this thread instead — never lost, never waiting on a worker.
  */
 export function createParsePool(
@@ -32,8 +34,16 @@ export function createParsePool(
   size = Math.max(1, Math.min(3, availableParallelism() - 1)),
 ): ParsePool {
   const fromSource = import.meta.url.endsWith('.ts');
-  const script = new URL(`./parse-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
-  const inThread: Parse = (raw, source) => parseRaw(raw, source, trackingPrefix);
+  // From the sources, the worker's entry registers tsx first (parse-worker-from-source.mjs says why).
+  const script = new URL(
+    fromSource ? './parse-worker-from-source.mjs' : './parse-worker.js',
+    import.meta.url,
+  );
+  const counts = { inWorker: 0, inThisThread: 0 };
+  const inThread: Parse = (raw, source) => {
+    counts.inThisThread++;
+    return parseRaw(raw, source, trackingPrefix);
+  };
   let nextId = 1;
   let closed = false;
   let signalReady: (up: boolean) => void = () => undefined;
@@ -42,14 +52,16 @@ export function createParsePool(
   });
 
   const members: Member[] = Array.from({ length: size }, () => {
-    const worker = new Worker(script, fromSource ? { execArgv: ['--import', 'tsx'] } : {});
+    const worker = new Worker(script);
     const member: Member = { worker, online: false, dead: false, pending: new Map() };
     worker.unref(); // an idle pool never keeps the process alive
-    worker.on('online', () => {
-      member.online = true;
-      signalReady(true);
-    });
-    worker.on('message', (reply: ParseReply) => {
+    worker.on('message', (reply: ParseReply | WorkerReady) => {
+      if ('ready' in reply) {
+        // Not 'online': that fires before the worker's module has loaded, and loading can still fail.
+        member.online = true;
+        signalReady(true);
+        return;
+      }
       const settle = member.pending.get(reply.id);
       if (!settle) return;
       member.pending.delete(reply.id);
@@ -83,8 +95,9 @@ export function createParsePool(
       return new Promise<ParsedRaw>((resolve, reject) => {
         const id = nextId++;
         member.pending.set(id, (result) => {
-          if (result) resolve({ message: result.message, contents: [raw, ...result.contents] });
-          else inThread(raw, source).then(resolve, reject);
+          if (!result) return inThread(raw, source).then(resolve, reject);
+          counts.inWorker++;
+          resolve({ message: result.message, contents: [raw, ...result.contents] });
         });
         const copy = new Uint8Array(raw); // its own buffer, moved to the worker (raw may view a whole mbox)
         const req: ParseRequest = { id, raw: copy, source, trackingPrefix };
@@ -92,6 +105,7 @@ export function createParsePool(
       });
     },
     ready: () => up,
+    counts: () => ({ ...counts }),
     async close() {
       closed = true;
       await Promise.all(members.map((m) => m.worker.terminate()));

@@ -6,6 +6,8 @@ export type ParseRequest = { id: number; raw: Uint8Array; source: string; tracki
 export type ParseReply =
   | { id: number; ok: true; message: ParsedRawMessage; attachments: Uint8Array[] }
   | { id: number; ok: false; error: string };
+/** Sent once when this module has loaded: from then on the pool hands this worker messages. */
+export type WorkerReady = { ready: true };
 type ParsedRawMessage = Awaited<ReturnType<typeof parseRaw>>['message'];
 
 parentPort?.on('message', (req: ParseRequest) => {
@@ -35,3 +37,5 @@ parentPort?.on('message', (req: ParseRequest) => {
     },
   );
 });
+
+parentPort?.postMessage({ ready: true } satisfies WorkerReady);
