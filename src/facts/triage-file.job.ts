@@ -113,7 +113,7 @@ export function triageFileJob(deps: TriageJobDeps): JobDefinition<TriageFilePayl
       let error: string | null = null;
       try {
         const link = join(scratch, linkName(p.fileName));
-        await symlink(deps.files.pathOf(p.sha256), link);
+        await symlink(await deps.files.localPath(p.sha256), link);
         const result = await runTriage([link], { storeDir: scratch });
         files = result.files;
         findings = result.findings;
