@@ -115,6 +115,40 @@ describe('inbound mail API', () => {
     expect(raw.rawPayload.equals(htmlMail)).toBe(true);
   });
 
+  it('stores the text once and serves what the sender wrote apart from the quoted history', async () => {
+    const reply = Buffer.from(
+      [
+        'From: Wang <wang@acme.example>',
+        'To: support@casedesk.test',
+        'Subject: 答复: 补丁更新失败',
+        'Message-ID: <reply-split@acme.example>',
+        'Date: Wed, 06 May 2026 10:00:00 +0800',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        '已按步骤执行，日志见附件。',
+        '',
+        '-----原始邮件-----',
+        '发件人: Li Qi <li.qi@vendor.example>',
+        '主题: 补丁更新失败',
+        '',
+        '请执行 DISM /RestoreHealth。',
+        '',
+      ].join('\r\n'),
+    );
+    const outcome = await ingestRawMessage(deps, reply, 'test');
+    if (outcome.status !== 'threaded') throw new Error(outcome.status);
+    const stored = await database.db
+      .selectFrom('inbound_emails')
+      .select(['fresh_text', 'quoted_text'])
+      .where('activity_id', '=', outcome.activityId)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ fresh_text: null, quoted_text: null }); // the text is in emails.text_body only
+    const body = (await get(`/api/v1/emails/${outcome.activityId}/html`)).json();
+    expect(body.fresh).toBe('已按步骤执行，日志见附件。');
+    expect(body.quoted).toMatch(/^-----原始邮件-----\n发件人: Li Qi/);
+    expect(body.quoted).toContain('请执行 DISM /RestoreHealth。');
+  });
+
   it('never serves a file through an email it does not belong to', async () => {
     const a = await ingestRawMessage(deps, htmlMail, 'test');
     const other = await ingestRawMessage(

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/db.js';
+import { splitQuoted } from '../reading/split-quoted.js';
 import type { InboundStatus } from './inbound.tables.js';
 
 /** The needs-attention list and the review queue, and what the reading API serves. */
@@ -137,6 +138,17 @@ export type EmailView = {
 };
 
 /** An email on a timeline with what inbound mail keeps of it (null for an activity that is no email). */
+/** What the sender wrote and the quoted history: as stored by older versions, else split now. */
+function readingParts(row: {
+  inbound_id: string | null;
+  text_body: string;
+  fresh_text: string | null;
+  quoted_text: string | null;
+}): { fresh: string | null; quoted: string | null } {
+  if (row.fresh_text !== null) return { fresh: row.fresh_text, quoted: row.quoted_text };
+  return row.inbound_id === null ? { fresh: null, quoted: null } : splitQuoted(row.text_body);
+}
+
 export async function findEmailView(db: Db, activityId: string): Promise<EmailView | null> {
   if (!/^[0-9a-f-]{36}$/i.test(activityId)) return null;
   const row = await db
@@ -152,6 +164,7 @@ export async function findEmailView(db: Db, activityId: string): Promise<EmailVi
       'e.html_body',
       'ie.html_body as inbound_html',
       'ie.raw_sha256',
+      'ie.activity_id as inbound_id',
       'ie.fresh_text',
       'ie.quoted_text',
     ])
@@ -172,8 +185,7 @@ export async function findEmailView(db: Db, activityId: string): Promise<EmailVi
     rawSha256: row.raw_sha256,
     html: row.inbound_html ?? row.html_body,
     text: row.text_body,
-    fresh: row.fresh_text,
-    quoted: row.quoted_text,
+    ...readingParts(row),
     files: files.map((f) => ({
       sha256: f.sha256,
       filename: f.filename,

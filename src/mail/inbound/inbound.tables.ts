@@ -37,7 +37,8 @@ export type InboundEmailsTable = {
   activity_id: string;
   inbound_message_id: string;
   raw_sha256: string;
-  fresh_text: string;
+  /** Null: split emails.text_body when reading (migration 011). */
+  fresh_text: string | null;
   quoted_text: string | null;
   html_body: string | null;
   thread_root: string | null;

@@ -249,8 +249,6 @@ export async function writeBatch(
         activityId: activityOf.get(e.index) as string,
         inboundMessageId: claimed.get(m.rawSha256) as string,
         rawSha256: m.rawSha256,
-        fresh: m.fresh,
-        quoted: m.quoted,
         html: m.mail?.html ?? null,
         threadRoot: m.threadRoot,
         isAutoReply: m.mail?.isAutoReply ?? false,

@@ -76,8 +76,6 @@ export type InboundEmailRow = {
   activityId: string;
   inboundMessageId: string;
   rawSha256: string;
-  fresh: string;
-  quoted: string | null;
   html: string | null;
   threadRoot: string | null;
   isAutoReply: boolean;
@@ -101,8 +99,9 @@ export async function insertInboundEmails(db: Db, rows: InboundEmailRow[]): Prom
         activity_id: r.activityId,
         inbound_message_id: r.inboundMessageId,
         raw_sha256: r.rawSha256,
-        fresh_text: r.fresh,
-        quoted_text: r.quoted,
+        // The text is in emails.text_body; readers split it (stored once: migration 011).
+        fresh_text: null,
+        quoted_text: null,
         html_body: r.html,
         thread_root: r.threadRoot,
         is_auto_reply: r.isAutoReply,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttachmentRef } from '../../platform/db/schema.js';
 import type { MailAddress, ParsedMail, ParseResult } from '../parse/parse-message.js';
-import { splitQuoted } from '../reading/split-quoted.js';
 import { findTrackingTokens, parseSubject } from '../subject.js';
 import { conversationRoot } from '../threading/thread-index.js';
 
@@ -28,8 +27,6 @@ export type PreparedMessage = {
   threadRoot: string | null;
   /** Title for a new case: the subject's title block if it has one, else the subject without prefixes. */
   title: string;
-  fresh: string;
-  quoted: string | null;
   files: EmailFileRef[];
   /** Filing by hand a message already recorded (review queue): where it goes, and its record. */
   refile?: { inboundId: string; target: { caseId: string } | 'new_case' };
@@ -63,8 +60,6 @@ export function prepareMessage(
       trackingToken: null,
       threadRoot: null,
       title: '',
-      fresh: '',
-      quoted: null,
       files: [],
     };
   }
@@ -76,7 +71,6 @@ export function prepareMessage(
       .filter((id): id is string => id !== null && id !== messageId),
   );
   const subject = parseSubject(mail.subject, { tokenPrefixes: [trackingPrefix] });
-  const split = splitQuoted(mail.text);
   const trackingToken =
     subject.trackingToken ?? findTrackingTokens(mail.text.slice(0, 200_000), [trackingPrefix])[0] ?? null;
   return {
@@ -92,8 +86,6 @@ export function prepareMessage(
     trackingToken,
     threadRoot: conversationRoot(mail.threadIndex),
     title: (subject.title ?? subject.rest).trim().slice(0, 500) || '(no subject)',
-    fresh: split.fresh,
-    quoted: split.quoted,
     files: files.map((f) => ({
       ...f,
       filename: noNul(f.filename),
