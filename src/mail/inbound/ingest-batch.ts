@@ -9,16 +9,9 @@ import {
   type ClaimRow,
   claimMessages,
   ensureContacts,
-  findAccountsByDomains,
-  findCaseIdsByNumbers,
-  findCaseIdsByThreadRoots,
-  findCaseIdsByTokens,
-  findContactsByEmail,
   findEmailsByMessageIds,
-  findEngineersByEmail,
   findPriorDeliveries,
-  loadCases,
-  loadParticipantAddresses,
+  lookUpBatch,
   recordDuplicates,
 } from './ingest.repo.js';
 import { type Lookups, type PlannedActor, planBatch } from './ingest-plan.js';
@@ -350,7 +343,6 @@ async function lookUp(
   batch: PreparedMessage[],
   onTimeline: Map<string, string>,
 ): Promise<Lookups> {
-  const refs = [...new Set(batch.flatMap((m) => m.referenceIds))].filter((id) => !onTimeline.has(id));
   const people = new Set<string>();
   for (const m of batch) {
     for (const a of [m.from, ...(m.mail?.to ?? []), ...(m.mail?.cc ?? [])]) {
@@ -359,35 +351,17 @@ async function lookUp(
     }
   }
   const addresses = [...people];
-  const domains = [...new Set(addresses.flatMap((a) => domainCandidates(domainOf(a))))];
-  const [byRef, byToken, byNumber, byRoot, engineers, accountByDomain, contacts] = await Promise.all([
-    findEmailsByMessageIds(trx, refs),
-    findCaseIdsByTokens(trx, [...new Set(batch.flatMap((m) => (m.trackingToken ? [m.trackingToken] : [])))]),
-    findCaseIdsByNumbers(trx, [...new Set(batch.flatMap((m) => (m.caseTag ? [m.caseTag] : [])))]),
-    findCaseIdsByThreadRoots(trx, [...new Set(batch.flatMap((m) => (m.threadRoot ? [m.threadRoot] : [])))]),
-    findEngineersByEmail(trx, addresses),
-    findAccountsByDomains(trx, domains),
-    findContactsByEmail(trx, addresses),
-  ]);
+  const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
+  const facts = await lookUpBatch(trx, {
+    refs: unique(batch.flatMap((m) => m.referenceIds)).filter((id) => !onTimeline.has(id)),
+    tokens: unique(batch.map((m) => m.trackingToken)),
+    numbers: unique(batch.map((m) => m.caseTag)),
+    threadRoots: unique(batch.map((m) => m.threadRoot)),
+    addresses,
+    domains: unique(addresses.flatMap((a) => domainCandidates(domainOf(a)))),
+    knownCaseIds: unique([...onTimeline.values()]),
+  });
   const caseIdByMessageId = new Map(onTimeline);
-  for (const r of byRef) caseIdByMessageId.set(r.messageId, r.caseId);
-  const caseIds = [
-    ...caseIdByMessageId.values(),
-    ...byToken.values(),
-    ...byNumber.values(),
-    ...byRoot.values(),
-  ];
-  const cases = await loadCases(trx, caseIds);
-  const participants = await loadParticipantAddresses(trx, [...cases.keys()]);
-  return {
-    caseIdByMessageId,
-    caseIdByToken: byToken,
-    caseIdByNumber: byNumber,
-    caseIdByThreadRoot: byRoot,
-    cases,
-    participants,
-    engineers,
-    accountByDomain,
-    contacts,
-  };
+  for (const [id, caseId] of facts.caseIdByMessageId) caseIdByMessageId.set(id, caseId);
+  return { ...facts, caseIdByMessageId };
 }
