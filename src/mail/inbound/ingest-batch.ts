@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { type Actor, insertTimelineEntries, type NewTimelineEntry } from '../../cases/timeline.repo.js';
-import { notify } from '../../notifications/notifications.repo.js';
 import type { DB } from '../../platform/db/db.js';
 import { linkCases } from '../../workflow/case-links.repo.js';
 import type { ThreadingPolicy } from '../threading/thread-decision.js';
@@ -18,11 +17,11 @@ import { type Lookups, type PlannedActor, planBatch } from './ingest-plan.js';
 import {
   addParticipants,
   type FinishRow,
-  finishMessages,
+  finishBatch,
   type InboundEmailRow,
   insertInboundEmails,
   insertNewCases,
-  touchCases,
+  type OwnerNotice,
 } from './ingest-writes.repo.js';
 import { domainCandidates, domainOf, normalAddress, type PreparedMessage } from './prepared-message.js';
 
@@ -252,16 +251,13 @@ export async function writeBatch(
   );
   // The workflow's case relations: the closed case is followed up by the new one.
   for (const l of plan.links) await linkCases(trx, { from: l.oldCaseId, to: l.newCaseId, kind: 'follow_up' });
-  await touchCases(
-    trx,
-    [...plan.touched].map(([id, t]) => ({ id, updatedAt: t.updatedAt, status: t.status })),
-  );
+  const notices: OwnerNotice[] = [];
   for (const e of plan.emails) {
     if (!e.notifyOwnerId) continue;
     const m = batch[e.index] as PreparedMessage;
     const name = actorOf(e.actor).name;
     const number = numberOf(e.caseId);
-    await notify(trx, {
+    notices.push({
       engineerId: e.notifyOwnerId,
       caseId: e.caseId,
       kind: e.via === 'follow_up' ? 'mail.follow_up_case' : 'mail.customer_reply',
@@ -334,7 +330,11 @@ export async function writeBatch(
       reason: a.reason,
     };
   }
-  await finishMessages(trx, finish);
+  await finishBatch(trx, {
+    touched: [...plan.touched].map(([id, t]) => ({ id, updatedAt: t.updatedAt, status: t.status })),
+    notices,
+    finish,
+  });
   return outcomes as IngestOutcome[];
 }
 

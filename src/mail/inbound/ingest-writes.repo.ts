@@ -130,25 +130,7 @@ export async function insertInboundEmails(db: Db, rows: InboundEmailRow[]): Prom
     .execute();
 }
 
-/** Applies the batch's effect on each touched case in one statement: last activity time, status, reopen. */
-export async function touchCases(
-  db: Db,
-  rows: { id: string; updatedAt: Date; status: CaseStatus | null }[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  // Always lock cases in the same order, so concurrent batches cannot deadlock on them.
-  rows = [...rows].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const ids = rows.map((r) => r.id);
-  const times = rows.map((r) => r.updatedAt.toISOString());
-  const statuses = rows.map((r) => r.status);
-  await sql`
-    update cases c set
-      updated_at = greatest(c.updated_at, v.t),
-      status = coalesce(v.s, c.status),
-      closed_at = case when v.s is not null and v.s <> 'closed' then null else c.closed_at end
-    from unnest(${ids}::uuid[], ${times}::timestamptz[], ${statuses}::text[]) as v(id, t, s)
-    where c.id = v.id`.execute(db);
-}
+export type TouchRow = { id: string; updatedAt: Date; status: CaseStatus | null };
 
 export type FinishRow = {
   id: string;
@@ -160,14 +142,52 @@ export type FinishRow = {
   namedCaseId: string | null;
 };
 
-export async function finishMessages(db: Db, rows: FinishRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const col = <K extends keyof FinishRow>(k: K) => rows.map((r) => r[k]);
+export type OwnerNotice = {
+  engineerId: string;
+  caseId: string;
+  kind: string;
+  message: string;
+  dedupeKey: string;
+};
+
+/**
+ * The end of a batch in one statement: each touched case's last activity time and status (reopen),
+ * the owners' notifications (once per dedupe key), and each message's final record.
+ */
+export async function finishBatch(
+  db: Db,
+  batch: { touched: TouchRow[]; notices: OwnerNotice[]; finish: FinishRow[] },
+): Promise<void> {
+  // Always lock cases in the same order, so concurrent batches cannot deadlock on them.
+  const touched = [...batch.touched].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const col = <K extends keyof FinishRow>(k: K) => batch.finish.map((r) => r[k]);
+  const notice = <K extends keyof OwnerNotice>(k: K) => batch.notices.map((n) => n[k]);
   await sql`
+    with touched as (
+      update cases c set
+        updated_at = greatest(c.updated_at, v.t),
+        status = coalesce(v.s, c.status),
+        closed_at = case when v.s is not null and v.s <> 'closed' then null else c.closed_at end
+      from unnest(${touched.map((r) => r.id)}::uuid[], ${touched.map((r) => r.updatedAt.toISOString())}::timestamptz[],
+        ${touched.map((r) => r.status)}::text[]) as v(id, t, s)
+      where c.id = v.id
+      returning c.id),
+    notices as (
+      insert into notifications (engineer_id, case_id, kind, message, dedupe_key)
+      select * from unnest(${notice('engineerId')}::uuid[], ${notice('caseId')}::uuid[], ${notice('kind')}::text[],
+        ${notice('message')}::text[], ${notice('dedupeKey')}::text[])
+      on conflict do nothing
+      returning id)
     update inbound_messages m set status = v.status, via = v.via, case_id = v.case_id,
       activity_id = v.activity_id, reason = v.reason, named_case_id = v.named_case_id
     from unnest(${col('id')}::uuid[], ${col('status')}::text[], ${col('via')}::text[], ${col('caseId')}::uuid[],
       ${col('activityId')}::uuid[], ${col('reason')}::text[], ${col('namedCaseId')}::uuid[])
       as v(id, status, via, case_id, activity_id, reason, named_case_id)
     where m.id = v.id`.execute(db);
+}
+
+/** One message's final record (a message that could not be filed: see commitPrepared). */
+export async function finishMessages(db: Db, rows: FinishRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await finishBatch(db, { touched: [], notices: [], finish: rows });
 }
