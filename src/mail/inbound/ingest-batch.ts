@@ -6,9 +6,8 @@ import type { ThreadingPolicy } from '../threading/thread-decision.js';
 import type { ThreadVia } from './inbound.tables.js';
 import {
   type ClaimRow,
-  claimMessages,
+  claimMessagesUnlessSent,
   ensureContacts,
-  findEmailsByMessageIds,
   findPriorDeliveries,
   lookUpBatch,
   recordDuplicates,
@@ -70,27 +69,19 @@ export async function writeBatch(
   const seen = new Set<string>();
   const fresh: number[] = [];
   const known: number[] = [];
-  const onTimeline = new Map(
-    (
-      await findEmailsByMessageIds(
-        trx,
-        messages.flatMap((m) => (m.messageId ? [m.messageId] : [])),
-        'outbound',
-      )
-    ).map((e) => [e.messageId, e.caseId]),
-  );
+  const candidates: number[] = [];
   messages.forEach((m, i) => {
     if (m.refile) {
       fresh.push(i);
       return;
     }
     const keys = [m.rawSha256, ...(m.messageKey ? [`key:${m.messageKey}`] : [])];
-    if (keys.some((k) => seen.has(k)) || (m.messageId && onTimeline.has(m.messageId))) {
+    if (keys.some((k) => seen.has(k))) {
       known.push(i);
       return;
     }
     for (const k of keys) seen.add(k);
-    fresh.push(i);
+    candidates.push(i);
   });
 
   const claimRow = (m: PreparedMessage): ClaimRow => ({
@@ -103,12 +94,16 @@ export async function writeBatch(
     fromAddress: normalAddress(m.from?.address),
     receivedAt: ctx.now,
   });
-  const claimed = await claimMessages(
+  // Claimed in the same statement that finds our own sent mail coming back (never claimed).
+  const { claimed, sent: onTimeline } = await claimMessagesUnlessSent(
     trx,
-    fresh.flatMap((i) =>
-      (messages[i] as PreparedMessage).refile ? [] : [claimRow(messages[i] as PreparedMessage)],
-    ),
+    candidates.map((i) => claimRow(messages[i] as PreparedMessage)),
   );
+  for (const i of candidates) {
+    const id = (messages[i] as PreparedMessage).messageId;
+    (id && onTimeline.has(id) ? known : fresh).push(i);
+  }
+  fresh.sort((x, y) => x - y); // arrival order: a reply after the message it answers
   for (const i of fresh) {
     const refile = (messages[i] as PreparedMessage).refile;
     if (refile) claimed.set((messages[i] as PreparedMessage).rawSha256, refile.inboundId);

@@ -18,18 +18,6 @@ export type CaseRow = {
   priority: Priority;
 };
 
-export async function findEmailsByMessageIds(
-  db: Db,
-  ids: string[],
-  direction?: 'outbound',
-): Promise<{ messageId: string; caseId: string }[]> {
-  if (ids.length === 0) return [];
-  let q = db.selectFrom('emails').select(['message_id', 'case_id']).where('message_id', 'in', ids);
-  if (direction) q = q.where('direction', '=', direction);
-  const rows = await q.execute();
-  return rows.flatMap((r) => (r.message_id ? [{ messageId: r.message_id, caseId: r.case_id }] : []));
-}
-
 export type ClaimRow = {
   rawSha256: string;
   rawSize: number;
@@ -66,6 +54,45 @@ export async function claimMessages(db: Db, rows: ClaimRow[]): Promise<Map<strin
     .returning(['id', 'raw_sha256'])
     .execute();
   return new Map(inserted.map((r) => [r.raw_sha256, r.id]));
+}
+
+/**
+ * claimMessages for a batch, in the same statement as the look-up of our own sent mail among them:
+ * a message whose Message-ID is one we sent (it came back) is not claimed. Returns the claimed ids
+ * by raw SHA-256 and the case of each sent Message-ID found.
+ */
+export async function claimMessagesUnlessSent(
+  db: Db,
+  rows: ClaimRow[],
+): Promise<{ claimed: Map<string, string>; sent: Map<string, string> }> {
+  if (rows.length === 0) return { claimed: new Map(), sent: new Map() };
+  const col = <K extends keyof ClaimRow>(k: K) => rows.map((r) => r[k]);
+  const { rows: out } = await sql<{
+    sent: { message_id: string; case_id: string }[] | null;
+    claimed: { id: string; raw_sha256: string }[] | null;
+  }>`
+    with sent as (
+      select message_id, case_id from emails
+      where direction = 'outbound' and message_id = any(${rows.flatMap((r) => r.messageId ?? [])}::text[])),
+    claimed as (
+      insert into inbound_messages
+        (raw_sha256, raw_size, message_id, message_key, source, subject, from_address, received_at)
+      select v.* from unnest(${col('rawSha256')}::text[], ${col('rawSize')}::bigint[], ${col('messageId')}::text[],
+        ${col('messageKey')}::text[], ${rows.map((r) => r.source.slice(0, 1000))}::text[],
+        ${rows.map((r) => r.subject.slice(0, 2000))}::text[], ${col('fromAddress')}::text[],
+        ${rows.map((r) => r.receivedAt.toISOString())}::timestamptz[])
+        as v(raw_sha256, raw_size, message_id, message_key, source, subject, from_address, received_at)
+      where v.message_id is null or v.message_id not in (select message_id from sent)
+      on conflict do nothing
+      returning id, raw_sha256)
+    select (select json_agg(s) from sent s) as sent, (select json_agg(c) from claimed c) as claimed`.execute(
+    db,
+  );
+  const row = out[0];
+  return {
+    claimed: new Map((row?.claimed ?? []).map((r) => [r.raw_sha256, r.id])),
+    sent: new Map((row?.sent ?? []).map((r) => [r.message_id, r.case_id])),
+  };
 }
 
 /** Where earlier deliveries of these messages went (for the duplicate report). */
