@@ -9,8 +9,7 @@ import { openBenchDatabase } from './support.js';
  * Recomputing the SLA state of N open cases: the scheduler's full pass (`runSlaScan({ all: true })`,
  * what runs after a calendar or policy change) loads the cases in chunks, evaluates them (first
  * response, follow-up windows, resolution clock on the CN calendar) and stores the changed states,
- * new breaches and reminders. Timed end to end (wall clock), on PostgreSQL and on PGlite; on
- * PostgreSQL the unchanged and policy-change passes are timed again after a vacuum.
+ * new breaches and reminders. Timed end to end (wall clock), on PostgreSQL and on PGlite.
  */
 const NOW = new Date('2026-11-24T02:00:00Z');
 
@@ -86,13 +85,6 @@ async function changePolicies(database: Database): Promise<void> {
     resolution_value = resolution_value + 2 where account_id is null`.execute(database.db);
 }
 
-/** What autovacuum would have done by now: visibility map and statistics of the tables the scan reads and writes. */
-async function vacuum(database: Database): Promise<void> {
-  await sql`vacuum (analyze) cases, activities, emails, case_sla, sla_breaches, sla_reminders, notifications`.execute(
-    database.db,
-  );
-}
-
 /** Seeds n cases, then: the first pass, an unchanged pass, and the pass after a policy change. */
 async function measure(kind: 'postgres' | 'pglite', n: number) {
   const database = await openBenchDatabase(kind);
@@ -110,13 +102,6 @@ async function measure(kind: 'postgres' | 'pglite', n: number) {
     // After a policy change: every open case evaluated, most states rewritten, new breaches recorded.
     await changePolicies(database);
     const changed = await pass(database);
-    // The same two passes once vacuum has run, as autovacuum does on a production server after
-    // the seed's and the first pass's bulk writes (this bench's server runs with it off): the
-    // activities index answers the timeline stamps without reading table pages.
-    await vacuum(database);
-    const unchangedVacuumed = await pass(database);
-    await changePolicies(database);
-    const changedVacuumed = await pass(database);
     return {
       params: {
         cases: n,
@@ -128,13 +113,10 @@ async function measure(kind: 'postgres' | 'pglite', n: number) {
         cold: summary(cold),
         unchanged: summary(unchanged),
         afterPolicyChange: summary(changed),
-        afterVacuum: { unchanged: summary(unchangedVacuumed), afterPolicyChange: summary(changedVacuumed) },
       },
       cold,
       unchanged,
       changed,
-      unchangedVacuumed,
-      changedVacuumed,
     };
   } finally {
     await database.drop();
@@ -169,28 +151,6 @@ export const run: BenchModule['run'] = async ({ quick }) => {
       params: {
         ...params,
         what: 'full recompute when nothing changed (every open case loaded and evaluated)',
-      },
-    },
-    {
-      name: 'sla_state_recompute_100k_from_db_vacuumed_total_seconds',
-      value: Number(pg.changedVacuumed.wallSeconds.toFixed(3)),
-      unit: 's',
-      target: 2,
-      better: 'lower' as const,
-      params: {
-        ...params,
-        what: 'as the full recompute after a policy change, after a vacuum (as autovacuum leaves a production database)',
-      },
-    },
-    {
-      name: 'sla_state_recompute_100k_unchanged_vacuumed_seconds',
-      value: Number(pg.unchangedVacuumed.wallSeconds.toFixed(3)),
-      unit: 's',
-      target: 2,
-      better: 'lower' as const,
-      params: {
-        ...params,
-        what: 'as the unchanged full recompute, after a vacuum (as autovacuum leaves a production database)',
       },
     },
     {
