@@ -74,38 +74,33 @@ export async function loadScanChunk(
   // The bound goes on case_sla too, so the merge join does not walk its index from the start.
   const after = (column: string) =>
     options.afterId === null ? sql`true` : sql`${sql.ref(column)} > ${options.afterId}::uuid`;
-  // One statement (the chunk, then its timeline stamps), so the whole load is on its way to the
-  // database before the previous chunk's evaluation takes the thread. The stamps are the entry
-  // count and highest seq of every case in the chunk's id range, from one range scan of the
-  // activities index (index-only once vacuum has marked the pages all-visible).
-  const result = await sql<ChunkRow & { n: number | null; m: number | null }>`
-    with chunk as materialized (
-      select c.id, c.number, c.title, c.priority, c.status, c.account_id, c.owner_id,
-        o.name as owner_name, o.email as owner_email,
-        ${ms('c.opened_at')} as opened_ms, ${ms('c.closed_at')} as closed_ms, ${ms('c.updated_at')} as updated_ms,
-        s.case_id is not null as has_sla, s.calendar_id, s.cadence_business_days, s.cadence_source,
-        s.cadence_scanned_seq, ${ms('s.created_at')} as sla_created_ms, s.breaches_key, s.last_seq,
-        ${ms('s.evaluated_at')} as evaluated_ms, ${ms('s.first_response_due_at')} as first_response_due_ms,
-        ${ms('s.follow_up_due_at')} as follow_up_due_ms, ${ms('s.resolution_due_at')} as resolution_due_ms,
-        ${ms('s.next_due_at')} as next_due_ms, s.next_due_kind, ${ms('s.next_check_at')} as next_check_ms,
-        s.timeline
-      from cases c
-      left join case_sla s on s.case_id = c.id and ${after('s.case_id')}
-      left join engineers o on o.id = c.owner_id
-      where c.merged_into is null and ${after('c.id')} and ${staleFilter(options.all, options.now)}
-      order by c.id
-      limit ${options.limit}),
-    stamps as (
-      select a.case_id, count(*) as n, max(a.seq) as m from activities a
-      -- Only cases with a stored digest use stamps; a first pass reads none (the bounds are null).
-      where a.case_id >= (select id from chunk where timeline is not null order by id limit 1)
-        and a.case_id <= (select id from chunk where timeline is not null order by id desc limit 1)
-      group by a.case_id)
-    select chunk.*, stamps.n, stamps.m from chunk left join stamps on stamps.case_id = chunk.id
-    order by chunk.id`.execute(db);
+  const result = await sql<ChunkRow>`
+    select c.id, c.number, c.title, c.priority, c.status, c.account_id, c.owner_id,
+      o.name as owner_name, o.email as owner_email,
+      ${ms('c.opened_at')} as opened_ms, ${ms('c.closed_at')} as closed_ms, ${ms('c.updated_at')} as updated_ms,
+      s.case_id is not null as has_sla, s.calendar_id, s.cadence_business_days, s.cadence_source,
+      s.cadence_scanned_seq, ${ms('s.created_at')} as sla_created_ms, s.breaches_key, s.last_seq,
+      ${ms('s.evaluated_at')} as evaluated_ms, ${ms('s.first_response_due_at')} as first_response_due_ms,
+      ${ms('s.follow_up_due_at')} as follow_up_due_ms, ${ms('s.resolution_due_at')} as resolution_due_ms,
+      ${ms('s.next_due_at')} as next_due_ms, s.next_due_kind, ${ms('s.next_check_at')} as next_check_ms,
+      s.timeline
+    from cases c
+    left join case_sla s on s.case_id = c.id and ${after('s.case_id')}
+    left join engineers o on o.id = c.owner_id
+    where c.merged_into is null and ${after('c.id')} and ${staleFilter(options.all, options.now)}
+    order by c.id
+    limit ${options.limit}`.execute(db);
   const stamps = new Map<string, { count: number; lastSeq: number }>();
-  for (const r of result.rows)
-    if (r.n !== null) stamps.set(r.id, { count: Number(r.n), lastSeq: Number(r.m) });
+  if (result.rows.length > 0) {
+    // Entry count and highest seq of every case in the chunk's id range: one range scan of the
+    // activities index, no table rows read.
+    const counted = await sql<{ case_id: string; n: number; m: number }>`
+      select case_id, count(*) as n, max(seq) as m from activities
+      where case_id >= ${(result.rows[0] as ChunkRow).id}::uuid
+        and case_id <= ${(result.rows[result.rows.length - 1] as ChunkRow).id}::uuid
+      group by case_id`.execute(db);
+    for (const r of counted.rows) stamps.set(r.case_id, { count: Number(r.n), lastSeq: Number(r.m) });
+  }
 
   const cases: SlaCaseRow[] = [];
   const prior = new Map<string, PriorState>();
@@ -177,4 +172,45 @@ export function unchangedSince(prior: PriorState | undefined, row: SlaCaseRow, s
     sameTime(prior.nextDueMs, s.nextDueAt) &&
     sameTime(prior.nextCheckMs, s.nextCheckAt)
   );
+}
+
+/**
+ * Upserts many evaluated states in one statement (one array per column, unnested). A cadence an
+ * engineer set meanwhile wins over a detection made from an older read.
+ */
+export async function saveStates(db: Db, states: StoredState[], evaluatedAt: Date): Promise<void> {
+  if (states.length === 0) return;
+  const col = <T>(pick: (s: StoredState) => T) => states.map(pick);
+  await sql`
+    insert into case_sla(case_id, calendar_id, cadence_business_days, cadence_source, cadence_scanned_seq,
+      state, last_seq, evaluated_at, first_response_due_at, follow_up_due_at, resolution_due_at,
+      next_due_at, next_due_kind, next_check_at, breaches_key, timeline)
+    select v.case_id, v.calendar_id, v.cadence, v.cadence_source, v.scanned, null, v.last_seq,
+      ${evaluatedAt}::timestamptz, v.fr, v.fu, v.res, v.next_due, v.next_kind, v.next_check, v.breaches, v.timeline
+    from unnest(${col((s) => s.caseId)}::uuid[], ${col((s) => s.calendarId)}::uuid[],
+      ${col((s) => s.cadence)}::int[], ${col((s) => s.cadenceSource)}::text[],
+      ${col((s) => s.cadenceScannedSeq)}::bigint[], ${col((s) => s.lastSeq)}::bigint[],
+      ${col((s) => s.firstResponseDueAt)}::timestamptz[], ${col((s) => s.followUpDueAt)}::timestamptz[],
+      ${col((s) => s.resolutionDueAt)}::timestamptz[], ${col((s) => s.nextDueAt)}::timestamptz[],
+      ${col((s) => s.nextDueKind)}::text[], ${col((s) => s.nextCheckAt)}::timestamptz[],
+      ${col((s) => s.breachesKey)}::text[], ${col((s) => s.timeline)}::text[])
+      as v(case_id, calendar_id, cadence, cadence_source, scanned, last_seq, fr, fu, res, next_due,
+        next_kind, next_check, breaches, timeline)
+    on conflict (case_id) do update set
+      cadence_business_days = case when case_sla.cadence_source = 'engineer'
+        then case_sla.cadence_business_days else excluded.cadence_business_days end,
+      cadence_source = case when case_sla.cadence_source = 'engineer'
+        then case_sla.cadence_source else excluded.cadence_source end,
+      cadence_scanned_seq = excluded.cadence_scanned_seq,
+      state = null,
+      last_seq = excluded.last_seq,
+      evaluated_at = excluded.evaluated_at,
+      first_response_due_at = excluded.first_response_due_at,
+      follow_up_due_at = excluded.follow_up_due_at,
+      resolution_due_at = excluded.resolution_due_at,
+      next_due_at = excluded.next_due_at,
+      next_due_kind = excluded.next_due_kind,
+      next_check_at = excluded.next_check_at,
+      breaches_key = excluded.breaches_key,
+      timeline = excluded.timeline`.execute(db);
 }

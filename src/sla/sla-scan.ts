@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { notify } from '../notifications/notifications.repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
 import type { CalendarWarning } from './calendar.types.js';
@@ -7,9 +8,8 @@ import { tryScanLock } from './case-sla.repo.js';
 import { type EvaluatedCase, evaluateLoaded } from './case-sla.service.js';
 import { loadPolicySet } from './policies.service.js';
 import type { SlaClockKind } from './sla.tables.js';
-import { loadScanChunk, unchangedSince } from './sla-chunks.repo.js';
-import { type DueKey, markBreachesNotified } from './sla-records.repo.js';
-import { type ChunkWrites, type DueNotice, storeScanChunk } from './sla-store.repo.js';
+import { loadScanChunk, saveStates, unchangedSince } from './sla-chunks.repo.js';
+import { type DueKey, markBreachesNotified, recordBreaches, recordReminders } from './sla-records.repo.js';
 
 /** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
 export type SlaMailSender = (
@@ -94,59 +94,26 @@ function remindersDue(e: EvaluatedCase, now: number): DueKey[] {
     .map((o) => ({ caseId: e.row.id, kind: o.kind, dueAt: o.dueAt }));
 }
 
-/** The in-app notice (and mail) for a breach or reminder of an owned case; null when nobody owns it. */
-function notice(e: EvaluatedCase, key: DueKey, what: 'reminder' | 'breach', now: Date) {
-  if (!e.row.ownerId) return null;
+async function tell(
+  trx: Kysely<DB>,
+  deps: SlaScanDeps,
+  e: EvaluatedCase,
+  key: DueKey,
+  what: 'reminder' | 'breach',
+  now: Date,
+): Promise<boolean> {
+  if (!e.row.ownerId) return false;
   const mail = describe(e, key, what, now);
-  const dedupeKey = `sla:${what}:${e.row.id}:${key.kind}:${key.dueAt}`;
-  return {
-    notice: { ...key, engineerId: e.row.ownerId, message: mail.text.replace('\n', ' — '), dedupeKey },
-    mail: e.row.ownerEmail ? { to: [e.row.ownerEmail], ...mail } : null,
-  };
-}
-
-type Mail = { to: string[]; subject: string; text: string };
-
-/**
- * What one chunk writes, from its evaluated cases: the changed states, their breaches, the
- * reminders due, and the notices to give for those of them recorded now.
- */
-function chunkWrites(evaluated: EvaluatedCase[], changed: EvaluatedCase[], now: Date) {
-  const breaches: DueKey[] = [];
-  const breachNotices: DueNotice[] = [];
-  const mails = new Map<string, Mail>();
-  for (const e of changed) {
-    // Only cases whose breaches changed since their last stored evaluation can have new ones.
-    if (e.stored.breachesKey === e.row.breachesKey) continue;
-    for (const b of e.state.breaches) {
-      const key = { caseId: e.row.id, kind: b.kind, dueAt: b.dueAt };
-      breaches.push(key);
-      if (now.getTime() - Date.parse(key.dueAt) > BREACH_NOTIFY_WINDOW_MS) continue;
-      const n = notice(e, key, 'breach', now);
-      if (!n) continue;
-      breachNotices.push(n.notice);
-      if (n.mail) mails.set(n.notice.dedupeKey, n.mail);
-    }
-  }
-  const reminders: DueKey[] = [];
-  const reminderNotices: DueNotice[] = [];
-  for (const e of evaluated) {
-    for (const key of remindersDue(e, now.getTime())) {
-      reminders.push(key);
-      const n = notice(e, key, 'reminder', now);
-      if (!n) continue;
-      reminderNotices.push(n.notice);
-      if (n.mail) mails.set(n.notice.dedupeKey, n.mail);
-    }
-  }
-  const writes: ChunkWrites = {
-    states: changed.map((e) => e.stored),
-    breaches,
-    breachNotices,
-    reminders,
-    reminderNotices,
-  };
-  return { writes, mails };
+  const fresh = await notify(trx, {
+    engineerId: e.row.ownerId,
+    caseId: e.row.id,
+    kind: `sla.${what}`,
+    message: mail.text.replace('\n', ' — '),
+    dedupeKey: `sla:${what}:${e.row.id}:${key.kind}:${key.dueAt}`,
+  });
+  if (fresh && e.row.ownerEmail && deps.sendMail)
+    await deps.sendMail(trx, { to: [e.row.ownerEmail], ...mail });
+  return fresh;
 }
 
 /** Lets queries already handed to the driver reach the server before a stretch of CPU work. */
@@ -172,42 +139,16 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
   result.loadMs += performance.now() - t;
   const limit = deps.batchSize ?? SCAN_CHUNK;
   const load = (afterId: string | null) => loadScanChunk(trx, { afterId, limit, now, all });
-
-  // A chunk's writes go to the database as one statement and are not waited for: the database
-  // stores chunk k while chunk k+1 is evaluated here. All of them finish before the commit.
-  const stores: Promise<void>[] = [];
-  const failure: { error?: unknown; failed: boolean } = { failed: false };
-  const store = async (writes: ChunkWrites, mails: Map<string, Mail>) => {
-    const stored = await storeScanChunk(trx, writes, now);
-    result.breachesRecorded += stored.breachesRecorded;
-    const notified = writes.breachNotices.filter((n) => stored.noticesSent.has(n.dedupeKey));
-    result.breachesNotified += notified.length;
-    result.remindersSent += writes.reminderNotices.filter((n) => stored.noticesSent.has(n.dedupeKey)).length;
-    await markBreachesNotified(trx, notified);
-    if (deps.sendMail) {
-      for (const key of stored.noticesSent) {
-        const mail = mails.get(key);
-        if (mail) await deps.sendMail(trx, mail);
-      }
-    }
-  };
-
   let next = load(null);
   for (;;) {
     t = performance.now();
-    let chunk: Awaited<typeof next>;
-    try {
-      chunk = await next;
-    } catch (err) {
-      // A failed store aborts the transaction; its error, not the next load's, is the one to report.
-      throw failure.failed ? failure.error : err;
-    }
+    const chunk = await next;
     const cases = chunk.cases;
     result.loadMs += performance.now() - t;
     if (cases.length === 0) break;
     // The next chunk loads in the database while this one is evaluated here.
     next = load((cases[cases.length - 1] as { id: string }).id);
-    // Should a store fail, the transaction is over; the next load's error is moot.
+    // Should this chunk's store fail, the transaction is over; the next load's error is moot.
     next.catch(() => undefined);
     await yieldToIo();
     result.timelinesRead += chunk.reloaded;
@@ -218,16 +159,35 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
     result.evaluateMs += performance.now() - t;
 
     t = performance.now();
-    const { writes, mails } = chunkWrites(evaluated, changed, now);
+    await saveStates(
+      trx,
+      changed.map((e) => e.stored),
+      now,
+    );
     result.statesWritten += changed.length;
-    if (writes.states.length > 0 || writes.reminders.length > 0) {
-      const p = store(writes, mails);
-      p.catch((error: unknown) => {
-        if (failure.failed) return;
-        failure.failed = true;
-        failure.error = error;
-      });
-      stores.push(p);
+    const byCase = new Map(evaluated.map((e) => [e.row.id, e]));
+    // Only cases whose breaches changed since their last stored evaluation can have new ones.
+    const breaches = changed
+      .filter((e) => e.stored.breachesKey !== e.row.breachesKey)
+      .flatMap((e) => e.state.breaches.map((b) => ({ caseId: e.row.id, ...b })));
+    const recorded = await recordBreaches(trx, breaches, now);
+    result.breachesRecorded += recorded.length;
+    const notified: DueKey[] = [];
+    for (const key of recorded) {
+      if (now.getTime() - Date.parse(key.dueAt) > BREACH_NOTIFY_WINDOW_MS) continue;
+      const e = byCase.get(key.caseId) as EvaluatedCase;
+      if (await tell(trx, deps, e, key, 'breach', now)) notified.push(key);
+    }
+    await markBreachesNotified(trx, notified);
+    result.breachesNotified += notified.length;
+    const reminders = await recordReminders(
+      trx,
+      evaluated.flatMap((e) => remindersDue(e, now.getTime())),
+      now,
+    );
+    for (const key of reminders) {
+      if (await tell(trx, deps, byCase.get(key.caseId) as EvaluatedCase, key, 'reminder', now))
+        result.remindersSent++;
     }
     for (const e of evaluated) {
       for (const w of e.state.warnings) {
@@ -241,9 +201,6 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
     result.cases += cases.length;
     result.storeMs += performance.now() - t;
   }
-  t = performance.now();
-  await Promise.all(stores);
-  result.storeMs += performance.now() - t;
   return result;
 }
 
@@ -258,13 +215,9 @@ export async function runSlaScan(
   options: { all?: boolean } = {},
 ): Promise<SlaScanResult | null> {
   // One server scans at a time; the unique keys hold even without the lock.
-  return deps.db.transaction().execute(async (trx) => {
-    if (!(await tryScanLock(trx))) return null;
-    // The chunk queries are short; parallel workers for them cost more CPU than they save, and
-    // that CPU is what evaluates the previous chunk (and serves everyone else) meanwhile.
-    await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
-    return scan(trx, deps, options.all === true);
-  });
+  return deps.db
+    .transaction()
+    .execute(async (trx) => ((await tryScanLock(trx)) ? scan(trx, deps, options.all === true) : null));
 }
 
 /** Periodic task body: scans and logs each calendar year without holiday data once per process. */
