@@ -40,11 +40,6 @@ export async function loadTimelines(db: Db, target: TimelineTarget): Promise<Map
     'ids' in target
       ? sql`a.case_id = any(${target.ids}::uuid[])`
       : sql`a.case_id >= ${target.from}::uuid and a.case_id <= ${target.to}::uuid`;
-  // The same bound on case_sla, so it is probed by key instead of read whole for every chunk.
-  const slaWhere =
-    'ids' in target
-      ? sql`s.case_id = any(${target.ids}::uuid[])`
-      : sql`s.case_id >= ${target.from}::uuid and s.case_id <= ${target.to}::uuid`;
   // "With content": any non-blank character (Unicode spaces too), or an attachment.
   const rows = await sql<{
     case_id: string;
@@ -65,7 +60,7 @@ export async function loadTimelines(db: Db, target: TimelineTarget): Promise<Map
         and a.seq > coalesce(s.cadence_scanned_seq, 0) then e.text_body end as text
     from activities a
     left join emails e on e.activity_id = a.id and a.type = 'email'
-    left join case_sla s on s.case_id = a.case_id and ${slaWhere}
+    left join case_sla s on s.case_id = a.case_id
     where ${where}
     order by a.case_id, a.occurred_at, a.seq`.execute(db);
   let caseId = '';
