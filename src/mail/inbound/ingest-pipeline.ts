@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { DB } from '../../platform/db/db.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { DEFAULT_REOPEN_WINDOW_MS } from '../threading/thread-decision.js';
-import { claimMessages } from './ingest.repo.js';
+import { claimMessagesUnlessSent } from './ingest.repo.js';
 import { type IngestOutcome, writeBatch } from './ingest-batch.js';
 import { finishMessages } from './ingest-writes.repo.js';
 import { createParsePool, type Parse, type ParsePool } from './parse-pool.js';
@@ -110,7 +110,7 @@ async function inTransaction(
 async function recordFailure(deps: IngestDeps, m: PreparedMessage, err: unknown): Promise<IngestOutcome> {
   const reason = `could not be filed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000);
   return deps.db.transaction().execute(async (trx) => {
-    const claimed = await claimMessages(trx, [
+    const { claimed } = await claimMessagesUnlessSent(trx, [
       {
         rawSha256: m.rawSha256,
         rawSize: m.rawSize,
@@ -185,8 +185,9 @@ export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number
       // Messages already received but still being parsed join this batch if they are done within
       // GATHER_MS: one commit for all of them rather than one for those parsed first and another for
       // the rest (with every SMTP sender waiting for its 250, that halves the commits per message).
-      if (readyPrefix() < Math.min(waiting.length, maxBatch)) {
-        const pending = waiting.slice(readyPrefix(), maxBatch).map((s) => s.parsedOrFailed);
+      const parsed = readyPrefix();
+      if (parsed < Math.min(waiting.length, maxBatch)) {
+        const pending = waiting.slice(parsed, maxBatch).map((s) => s.parsedOrFailed);
         await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, GATHER_MS))]);
       }
       const n = readyPrefix();

@@ -11,22 +11,12 @@ import {
   type ThreadingPolicy,
   type ThreadVia,
 } from '../threading/thread-decision.js';
-import type { CaseRow, ContactRow } from './ingest.repo.js';
+import type { BatchFacts, CaseRow } from './ingest.repo.js';
 import type { NewCase } from './ingest-writes.repo.js';
 import { domainCandidates, domainOf, normalAddress, type PreparedMessage } from './prepared-message.js';
 
-/** What the database already knows, looked up once for the whole batch. */
-export type Lookups = {
-  caseIdByMessageId: Map<string, string>;
-  caseIdByToken: Map<string, string>;
-  caseIdByNumber: Map<string, string>;
-  caseIdByThreadRoot: Map<string, string>;
-  cases: Map<string, CaseRow>;
-  participants: Map<string, string[]>;
-  engineers: Map<string, { id: string; name: string }>;
-  accountByDomain: Map<string, string>;
-  contacts: Map<string, ContactRow>;
-};
+/** What the database already knows, looked up once for the whole batch (one statement: lookUpBatch). */
+export type Lookups = BatchFacts;
 
 export type PlanContext = {
   now: Date;

@@ -30,36 +30,11 @@ export type ClaimRow = {
 };
 
 /**
- * Records messages as received; returns the ids of those that are new. A message whose bytes or
- * Message-ID were seen before is not inserted (that is the dedupe); a concurrent transaction
- * inserting the same message waits for this one and then inserts nothing.
- */
-export async function claimMessages(db: Db, rows: ClaimRow[]): Promise<Map<string, string>> {
-  if (rows.length === 0) return new Map();
-  const inserted = await db
-    .insertInto('inbound_messages')
-    .values(
-      rows.map((r) => ({
-        raw_sha256: r.rawSha256,
-        raw_size: r.rawSize,
-        message_id: r.messageId,
-        message_key: r.messageKey,
-        source: r.source.slice(0, 1000),
-        subject: r.subject.slice(0, 2000),
-        from_address: r.fromAddress,
-        received_at: r.receivedAt,
-      })),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .returning(['id', 'raw_sha256'])
-    .execute();
-  return new Map(inserted.map((r) => [r.raw_sha256, r.id]));
-}
-
-/**
- * claimMessages for a batch, in the same statement as the look-up of our own sent mail among them:
- * a message whose Message-ID is one we sent (it came back) is not claimed. Returns the claimed ids
- * by raw SHA-256 and the case of each sent Message-ID found.
+ * Records messages as received, in the same statement as the look-up of our own sent mail among
+ * them; returns the ids of those that are new (by raw SHA-256) and the case of each sent Message-ID
+ * found. A message whose bytes or Message-ID were seen before is not inserted (that is the dedupe),
+ * nor is one whose Message-ID is one we sent (it came back); a concurrent transaction inserting the
+ * same message waits for this one and then inserts nothing.
  */
 export async function claimMessagesUnlessSent(
   db: Db,
@@ -200,6 +175,7 @@ export type BatchKeys = {
   knownCaseIds: string[];
 };
 
+/** What the database already knows about a batch (the threading plan's Lookups). */
 export type BatchFacts = {
   caseIdByMessageId: Map<string, string>;
   caseIdByToken: Map<string, string>;

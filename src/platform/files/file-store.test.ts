@@ -6,6 +6,14 @@ import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { createLocalFileStore, PACKED_MAX } from './file-store.js';
 
+/** A store whose one pack holds one object: the pack's path, to damage it as a crash would. */
+async function storeWithOnePack(content: string) {
+  const root = mkdtempSync(join(tmpdir(), 'cd-files-'));
+  const stored = await createLocalFileStore(root).putBytes(Buffer.from(content));
+  const [pack] = readdirSync(join(root, 'packs'));
+  return { root, stored, path: join(root, 'packs', pack as string) };
+}
+
 describe('content-addressed file store', () => {
   it('stores bytes once under their SHA-256 and reads them back', async () => {
     const store = createLocalFileStore(mkdtempSync(join(tmpdir(), 'cd-files-')));
@@ -84,10 +92,7 @@ describe('content-addressed file store', () => {
   });
 
   it('ignores a torn record at the end of a pack (a crash mid-write) and keeps everything before it', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'cd-files-'));
-    const first = await createLocalFileStore(root).putBytes(Buffer.from('durable'));
-    const [pack] = readdirSync(join(root, 'packs'));
-    const path = join(root, 'packs', pack as string);
+    const { root, stored: first, path } = await storeWithOnePack('durable');
     const whole = readFileSync(path);
     // The same record again, cut short: its header promises more bytes than the file has.
     const torn = Buffer.concat([whole, whole.subarray(0, whole.length - 3)]);
@@ -103,10 +108,7 @@ describe('content-addressed file store', () => {
   });
 
   it('writes an object again when a packed copy does not match its name', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'cd-files-'));
-    const stored = await createLocalFileStore(root).putBytes(Buffer.from('original bytes'));
-    const [pack] = readdirSync(join(root, 'packs'));
-    const path = join(root, 'packs', pack as string);
+    const { root, stored, path } = await storeWithOnePack('original bytes');
     const bytes = readFileSync(path);
     bytes.write('XXXXXXXX', bytes.length - 8); // corrupt the object's bytes, not its header
     writeFileSync(path, bytes);

@@ -1,15 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fstatSync,
-  fsync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { syncDirectories } from './durable-writes.js';
 
@@ -76,10 +66,11 @@ export function createObjectPacks(dir: string) {
     const h = Buffer.alloc(HEADER);
     for (const name of names) {
       let at = scanned.get(name) ?? 0;
-      if (statSync(join(dir, name)).size < at + HEADER) continue; // nothing new in it
+      // What was appended after this stat is read by the next refresh.
+      const end = statSync(join(dir, name)).size;
+      if (end < at + HEADER) continue; // nothing new in it
       const fd = openSync(join(dir, name), 'r');
       try {
-        const end = fstatSync(fd).size;
         while (at + HEADER <= end) {
           if (readSync(fd, h, 0, HEADER, at) < HEADER || h.readUInt32LE(0) !== MAGIC) break;
           const size = Number(h.readBigUInt64LE(8));
