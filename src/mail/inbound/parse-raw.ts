@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../parse/attachments.js';
 import { type ParseResult, parseMessage } from '../parse/parse-message.js';
 import { type EmailFileRef, type PreparedMessage, prepareMessage } from './prepared-message.js';
 
@@ -11,12 +11,13 @@ export type ParsedRaw = { message: PreparedMessage; contents: Uint8Array[] };
  * message is kept as unreadable (stored raw, listed as needing attention), never dropped.
  */
 export async function parseRaw(raw: Uint8Array, source: string, trackingPrefix: string): Promise<ParsedRaw> {
-  const sha256 = createHash('sha256').update(raw).digest('hex');
   const parsed: ParseResult = await parseMessage(raw).catch((err: unknown) => ({
     ok: false as const,
     error: `the parser failed: ${err instanceof Error ? err.message : String(err)}`,
     partial: {},
   }));
+  // parseMessage hashed the bytes already (a failure's partial says so too).
+  const sha256 = (parsed.ok ? parsed.message.rawSha256 : parsed.partial.rawSha256) ?? sha256Hex(raw);
   const attachments = parsed.ok ? parsed.message.attachments : [];
   const files: EmailFileRef[] = attachments.map((a) => ({
     filename: a.filename,

@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { analyse } from 'chardet';
 import iconv from 'iconv-lite';
@@ -116,12 +117,11 @@ export function decodeWith(bytes: Uint8Array, canonical: string, fatal = false):
   return null;
 }
 
-function hasHighBytes(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b >= 0x80) return true;
-  return false;
-}
+const hasHighBytes = (bytes: Uint8Array): boolean => !isAscii(bytes);
 
+// Checked before decoding: a fatal decoder's exception on every GBK body costs more than the decode.
 function validUtf8(bytes: Uint8Array): string | null {
+  if (!isUtf8(bytes)) return null;
   try {
     return strictUtf8.decode(bytes);
   } catch {

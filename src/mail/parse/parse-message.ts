@@ -78,9 +78,8 @@ function parseDate(v: string | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-function headerReader(raw: Uint8Array): HeaderReader {
+function headerReader(raw: Uint8Array, hint = messageCharsetHint(raw)): HeaderReader {
   const rawHeaders = readRawHeaders(raw);
-  const hint = messageCharsetHint(raw);
   return (key) => {
     const h = first(rawHeaders, key);
     return h ? decodeHeaderBytes(h.value, hint) : null;
@@ -121,8 +120,8 @@ function subjectOfEml(eml: Uint8Array): string | null {
   return subject?.trim() || null;
 }
 
-function buildMessage(raw: Uint8Array, email: Email, rawSha256: string): ParsedMail {
-  const read = headerReader(raw);
+function buildMessage(raw: Uint8Array, email: Email, rawSha256: string, hint: string | null): ParsedMail {
+  const read = headerReader(raw, hint);
   const collected = collectAttachments(email.attachments, subjectOfEml);
   const html = email.html ?? collected.tnefHtml ?? null;
   let text = email.text ?? '';
@@ -178,9 +177,10 @@ export async function parseMessage(raw: Uint8Array): Promise<ParseResult> {
       rfc822Attachments: true,
       forceRfc822Attachments: true,
     });
-    setCharsetHint(parser, messageCharsetHint(raw));
+    const hint = messageCharsetHint(raw);
+    setCharsetHint(parser, hint);
     const email = await parser.parse(raw);
-    return { ok: true, message: buildMessage(raw, email, rawSha256) };
+    return { ok: true, message: buildMessage(raw, email, rawSha256, hint) };
   } catch (err) {
     const error = `MIME parse failed: ${err instanceof Error ? err.message : String(err)}`;
     return { ok: false, error, partial: partialFromHeaders(raw, rawSha256) };

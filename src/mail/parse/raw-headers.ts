@@ -32,7 +32,7 @@ export function readRawHeaders(raw: Uint8Array): RawHeader[] {
     if (sep <= 0) continue;
     headers.push({ key: line.slice(0, sep).trim().toLowerCase(), value: line.slice(sep + 1).trim() });
   }
-  return headers.map((h) => ({ key: h.key, value: Uint8Array.from(h.value, (c) => c.charCodeAt(0)) }));
+  return headers.map((h) => ({ key: h.key, value: Buffer.from(h.value, 'latin1') }));
 }
 
 /** A header value, decoded: raw 8-bit bytes via the message's charset `hint`, then encoded words. */
