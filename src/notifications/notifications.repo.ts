@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/db.js';
 
 export type Notification = {
@@ -32,6 +32,27 @@ export async function notify(
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+export type NewNotice = {
+  engineerId: string;
+  caseId: string | null;
+  kind: string;
+  message: string;
+  dedupeKey: string;
+};
+
+/** Records many notifications in one statement; returns the dedupe keys of those that were new. */
+export async function notifyMany(db: Kysely<DB>, notices: NewNotice[]): Promise<Set<string>> {
+  if (notices.length === 0) return new Set();
+  const col = <K extends keyof NewNotice>(k: K) => notices.map((n) => n[k]);
+  const { rows } = await sql<{ dedupe_key: string }>`
+    insert into notifications (engineer_id, case_id, kind, message, dedupe_key)
+    select * from unnest(${col('engineerId')}::uuid[], ${col('caseId')}::uuid[], ${col('kind')}::text[],
+      ${col('message')}::text[], ${col('dedupeKey')}::text[])
+    on conflict do nothing
+    returning dedupe_key`.execute(db);
+  return new Set(rows.map((r) => r.dedupe_key));
 }
 
 export async function listNotifications(

@@ -103,7 +103,8 @@ export function evaluateLoaded(
       nextDueAt: next?.dueAt ?? null,
       nextDueKind: next?.kind ?? null,
       nextCheckAt: state.nextCheckAt,
-      breachesKey: state.breaches.map((b) => `${b.kind}@${b.dueAt}`).join(' '),
+      // Breaches by identity (clock start), so a moved due time is not a new breach.
+      breachesKey: state.breaches.map((b) => `${b.kind}@${b.startedAt}`).join(' '),
       timeline: toDigest(timeline),
     };
     const cadenceSource: CadenceSource =

@@ -174,20 +174,9 @@ export function unchangedSince(prior: PriorState | undefined, row: SlaCaseRow, s
   );
 }
 
-/**
- * Upserts many evaluated states in one statement (one array per column, unnested). A cadence an
- * engineer set meanwhile wins over a detection made from an older read.
- */
-export async function saveStates(db: Db, states: StoredState[], evaluatedAt: Date): Promise<void> {
-  if (states.length === 0) return;
+const stateColumns = (states: StoredState[]) => {
   const col = <T>(pick: (s: StoredState) => T) => states.map(pick);
-  await sql`
-    insert into case_sla(case_id, calendar_id, cadence_business_days, cadence_source, cadence_scanned_seq,
-      state, last_seq, evaluated_at, first_response_due_at, follow_up_due_at, resolution_due_at,
-      next_due_at, next_due_kind, next_check_at, breaches_key, timeline)
-    select v.case_id, v.calendar_id, v.cadence, v.cadence_source, v.scanned, null, v.last_seq,
-      ${evaluatedAt}::timestamptz, v.fr, v.fu, v.res, v.next_due, v.next_kind, v.next_check, v.breaches, v.timeline
-    from unnest(${col((s) => s.caseId)}::uuid[], ${col((s) => s.calendarId)}::uuid[],
+  return sql`unnest(${col((s) => s.caseId)}::uuid[], ${col((s) => s.calendarId)}::uuid[],
       ${col((s) => s.cadence)}::int[], ${col((s) => s.cadenceSource)}::text[],
       ${col((s) => s.cadenceScannedSeq)}::bigint[], ${col((s) => s.lastSeq)}::bigint[],
       ${col((s) => s.firstResponseDueAt)}::timestamptz[], ${col((s) => s.followUpDueAt)}::timestamptz[],
@@ -195,22 +184,56 @@ export async function saveStates(db: Db, states: StoredState[], evaluatedAt: Dat
       ${col((s) => s.nextDueKind)}::text[], ${col((s) => s.nextCheckAt)}::timestamptz[],
       ${col((s) => s.breachesKey)}::text[], ${col((s) => s.timeline)}::text[])
       as v(case_id, calendar_id, cadence, cadence_source, scanned, last_seq, fr, fu, res, next_due,
-        next_kind, next_check, breaches, timeline)
-    on conflict (case_id) do update set
-      cadence_business_days = case when case_sla.cadence_source = 'engineer'
-        then case_sla.cadence_business_days else excluded.cadence_business_days end,
-      cadence_source = case when case_sla.cadence_source = 'engineer'
-        then case_sla.cadence_source else excluded.cadence_source end,
-      cadence_scanned_seq = excluded.cadence_scanned_seq,
+        next_kind, next_check, breaches, timeline)`;
+};
+
+/**
+ * Stores evaluated states of cases that have an SLA row, in one statement. A cadence an engineer
+ * set meanwhile wins over a detection made from an older read. No index covers a column written
+ * here (migration 013), so PostgreSQL rewrites the rows in place.
+ */
+export async function updateStates(db: Db, states: StoredState[], evaluatedAt: Date): Promise<void> {
+  if (states.length === 0) return;
+  await sql`
+    update case_sla s set
+      cadence_business_days = case when s.cadence_source = 'engineer'
+        then s.cadence_business_days else v.cadence end,
+      cadence_source = case when s.cadence_source = 'engineer' then s.cadence_source else v.cadence_source end,
+      cadence_scanned_seq = v.scanned,
       state = null,
-      last_seq = excluded.last_seq,
-      evaluated_at = excluded.evaluated_at,
-      first_response_due_at = excluded.first_response_due_at,
-      follow_up_due_at = excluded.follow_up_due_at,
-      resolution_due_at = excluded.resolution_due_at,
-      next_due_at = excluded.next_due_at,
-      next_due_kind = excluded.next_due_kind,
-      next_check_at = excluded.next_check_at,
-      breaches_key = excluded.breaches_key,
-      timeline = excluded.timeline`.execute(db);
+      last_seq = v.last_seq,
+      evaluated_at = ${evaluatedAt}::timestamptz,
+      first_response_due_at = v.fr,
+      follow_up_due_at = v.fu,
+      resolution_due_at = v.res,
+      next_due_at = v.next_due,
+      next_due_kind = v.next_kind,
+      next_check_at = v.next_check,
+      breaches_key = v.breaches,
+      timeline = v.timeline
+    from ${stateColumns(states)}
+    where s.case_id = v.case_id`.execute(db);
+}
+
+/**
+ * Stores evaluated states of cases seen for the first time. A case whose SLA row another writer
+ * created meanwhile (an engineer setting a cadence) is updated instead, keeping that cadence.
+ */
+export async function saveStates(db: Db, states: StoredState[], evaluatedAt: Date): Promise<void> {
+  if (states.length === 0) return;
+  const { rows } = await sql<{ case_id: string }>`
+    insert into case_sla(case_id, calendar_id, cadence_business_days, cadence_source, cadence_scanned_seq,
+      state, last_seq, evaluated_at, first_response_due_at, follow_up_due_at, resolution_due_at,
+      next_due_at, next_due_kind, next_check_at, breaches_key, timeline)
+    select v.case_id, v.calendar_id, v.cadence, v.cadence_source, v.scanned, null, v.last_seq,
+      ${evaluatedAt}::timestamptz, v.fr, v.fu, v.res, v.next_due, v.next_kind, v.next_check, v.breaches, v.timeline
+    from ${stateColumns(states)}
+    on conflict (case_id) do nothing
+    returning case_id`.execute(db);
+  const inserted = new Set(rows.map((r) => r.case_id));
+  await updateStates(
+    db,
+    states.filter((s) => !inserted.has(s.caseId)),
+    evaluatedAt,
+  );
 }

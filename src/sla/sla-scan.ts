@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { notify } from '../notifications/notifications.repo.js';
+import { type NewNotice, notifyMany } from '../notifications/notifications.repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
 import type { CalendarWarning } from './calendar.types.js';
@@ -8,8 +8,14 @@ import { tryScanLock } from './case-sla.repo.js';
 import { type EvaluatedCase, evaluateLoaded } from './case-sla.service.js';
 import { loadPolicySet } from './policies.service.js';
 import type { SlaClockKind } from './sla.tables.js';
-import { loadScanChunk, saveStates, unchangedSince } from './sla-chunks.repo.js';
-import { type DueKey, markBreachesNotified, recordBreaches, recordReminders } from './sla-records.repo.js';
+import { loadScanChunk, saveStates, unchangedSince, updateStates } from './sla-chunks.repo.js';
+import {
+  type BreachKey,
+  type DueKey,
+  markBreachesNotified,
+  recordBreaches,
+  recordReminders,
+} from './sla-records.repo.js';
 
 /** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
 export type SlaMailSender = (
@@ -26,7 +32,7 @@ export type SlaScanDeps = {
 };
 
 /** Cases per chunk: large enough that per-query overhead vanishes, small enough to pipeline. */
-export const SCAN_CHUNK = 1000;
+export const SCAN_CHUNK = 2000;
 
 export type SlaScanResult = {
   /** Cases evaluated; of those, states whose stored row changed, and timelines read from activities and mail. */
@@ -94,26 +100,97 @@ function remindersDue(e: EvaluatedCase, now: number): DueKey[] {
     .map((o) => ({ caseId: e.row.id, kind: o.kind, dueAt: o.dueAt }));
 }
 
-async function tell(
+type Notice = {
+  e: EvaluatedCase;
+  mail: { subject: string; text: string };
+  record: NewNotice;
+  breach: BreachKey | null;
+};
+
+function notice(e: EvaluatedCase, key: DueKey, breach: BreachKey | null, now: Date): Notice | null {
+  if (!e.row.ownerId) return null;
+  const what = breach ? 'breach' : 'reminder';
+  const mail = describe(e, key, what, now);
+  // A breach is told once per clock, a reminder once per due time.
+  const id = breach ? breach.startedAt : key.dueAt;
+  return {
+    e,
+    mail,
+    breach,
+    record: {
+      engineerId: e.row.ownerId,
+      caseId: e.row.id,
+      kind: `sla.${what}`,
+      message: mail.text.replace('\n', ' — '),
+      dedupeKey: `sla:${what}:${e.row.id}:${key.kind}:${id}`,
+    },
+  };
+}
+
+/**
+ * Stores one evaluated chunk: the changed states, new breaches, due reminders and the owners'
+ * notices (in-app in one statement, then mail for the new ones).
+ */
+async function storeChunk(
   trx: Kysely<DB>,
   deps: SlaScanDeps,
-  e: EvaluatedCase,
-  key: DueKey,
-  what: 'reminder' | 'breach',
+  chunk: { evaluated: EvaluatedCase[]; changed: EvaluatedCase[]; prior: Map<string, unknown> },
   now: Date,
-): Promise<boolean> {
-  if (!e.row.ownerId) return false;
-  const mail = describe(e, key, what, now);
-  const fresh = await notify(trx, {
-    engineerId: e.row.ownerId,
-    caseId: e.row.id,
-    kind: `sla.${what}`,
-    message: mail.text.replace('\n', ' — '),
-    dedupeKey: `sla:${what}:${e.row.id}:${key.kind}:${key.dueAt}`,
-  });
-  if (fresh && e.row.ownerEmail && deps.sendMail)
-    await deps.sendMail(trx, { to: [e.row.ownerEmail], ...mail });
-  return fresh;
+  result: SlaScanResult,
+): Promise<void> {
+  const { evaluated, changed, prior } = chunk;
+  await updateStates(
+    trx,
+    changed.filter((e) => prior.has(e.row.id)).map((e) => e.stored),
+    now,
+  );
+  await saveStates(
+    trx,
+    changed.filter((e) => !prior.has(e.row.id)).map((e) => e.stored),
+    now,
+  );
+  result.statesWritten += changed.length;
+  // Only cases whose breaches changed since their last stored evaluation can have new ones.
+  const recorded = await recordBreaches(
+    trx,
+    changed
+      .filter((e) => e.stored.breachesKey !== e.row.breachesKey)
+      .flatMap((e) => e.state.breaches.map((b) => ({ caseId: e.row.id, ...b }))),
+    now,
+  );
+  result.breachesRecorded += recorded.length;
+  const reminders = await recordReminders(
+    trx,
+    evaluated.flatMap((e) => remindersDue(e, now.getTime())),
+    now,
+  );
+  if (recorded.length === 0 && reminders.length === 0) return;
+
+  const byCase = new Map(evaluated.map((e) => [e.row.id, e]));
+  const notices: Notice[] = [];
+  for (const key of recorded) {
+    // Old history (imported threads, a long outage) is recorded without telling anyone.
+    if (now.getTime() - Date.parse(key.dueAt) > BREACH_NOTIFY_WINDOW_MS) continue;
+    const n = notice(byCase.get(key.caseId) as EvaluatedCase, key, key, now);
+    if (n) notices.push(n);
+  }
+  for (const key of reminders) {
+    const n = notice(byCase.get(key.caseId) as EvaluatedCase, key, null, now);
+    if (n) notices.push(n);
+  }
+  const fresh = await notifyMany(
+    trx,
+    notices.map((n) => n.record),
+  );
+  const told = notices.filter((n) => fresh.has(n.record.dedupeKey));
+  for (const n of told) {
+    if (n.e.row.ownerEmail && deps.sendMail)
+      await deps.sendMail(trx, { to: [n.e.row.ownerEmail], ...n.mail });
+  }
+  const notified = told.flatMap((n) => (n.breach ? [n.breach] : []));
+  await markBreachesNotified(trx, notified);
+  result.breachesNotified += notified.length;
+  result.remindersSent += told.length - notified.length;
 }
 
 /** Lets queries already handed to the driver reach the server before a stretch of CPU work. */
@@ -140,65 +217,46 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
   const limit = deps.batchSize ?? SCAN_CHUNK;
   const load = (afterId: string | null) => loadScanChunk(trx, { afterId, limit, now, all });
   let next = load(null);
-  for (;;) {
-    t = performance.now();
-    const chunk = await next;
-    const cases = chunk.cases;
-    result.loadMs += performance.now() - t;
-    if (cases.length === 0) break;
-    // The next chunk loads in the database while this one is evaluated here.
-    next = load((cases[cases.length - 1] as { id: string }).id);
-    // Should this chunk's store fail, the transaction is over; the next load's error is moot.
-    next.catch(() => undefined);
-    await yieldToIo();
-    result.timelinesRead += chunk.reloaded;
+  // The previous chunk's store runs in the database while this chunk is evaluated here; one at a
+  // time, so memory stays bounded by two chunks whatever the number of cases.
+  let storing: Promise<void> = Promise.resolve();
+  try {
+    for (;;) {
+      t = performance.now();
+      const chunk = await next;
+      const cases = chunk.cases;
+      result.loadMs += performance.now() - t;
+      if (cases.length === 0) break;
+      // The next chunk loads (queued before this chunk's store) while this one is evaluated.
+      next = load((cases[cases.length - 1] as { id: string }).id);
+      next.catch(() => undefined); // should a store fail, the transaction is over and this load moot
+      await yieldToIo();
+      result.timelinesRead += chunk.reloaded;
 
-    t = performance.now();
-    const evaluated = evaluateLoaded(cases, chunk.timelines, { calendars, policies, now });
-    const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
-    result.evaluateMs += performance.now() - t;
-
-    t = performance.now();
-    await saveStates(
-      trx,
-      changed.map((e) => e.stored),
-      now,
-    );
-    result.statesWritten += changed.length;
-    const byCase = new Map(evaluated.map((e) => [e.row.id, e]));
-    // Only cases whose breaches changed since their last stored evaluation can have new ones.
-    const breaches = changed
-      .filter((e) => e.stored.breachesKey !== e.row.breachesKey)
-      .flatMap((e) => e.state.breaches.map((b) => ({ caseId: e.row.id, ...b })));
-    const recorded = await recordBreaches(trx, breaches, now);
-    result.breachesRecorded += recorded.length;
-    const notified: DueKey[] = [];
-    for (const key of recorded) {
-      if (now.getTime() - Date.parse(key.dueAt) > BREACH_NOTIFY_WINDOW_MS) continue;
-      const e = byCase.get(key.caseId) as EvaluatedCase;
-      if (await tell(trx, deps, e, key, 'breach', now)) notified.push(key);
-    }
-    await markBreachesNotified(trx, notified);
-    result.breachesNotified += notified.length;
-    const reminders = await recordReminders(
-      trx,
-      evaluated.flatMap((e) => remindersDue(e, now.getTime())),
-      now,
-    );
-    for (const key of reminders) {
-      if (await tell(trx, deps, byCase.get(key.caseId) as EvaluatedCase, key, 'reminder', now))
-        result.remindersSent++;
-    }
-    for (const e of evaluated) {
-      for (const w of e.state.warnings) {
-        const k = `${w.calendar} ${w.year}`;
-        if (!seen.has(k)) {
-          seen.add(k);
-          result.warnings.push(w);
+      t = performance.now();
+      const evaluated = evaluateLoaded(cases, chunk.timelines, { calendars, policies, now });
+      const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
+      for (const e of evaluated) {
+        for (const w of e.state.warnings) {
+          const k = `${w.calendar} ${w.year}`;
+          if (!seen.has(k)) {
+            seen.add(k);
+            result.warnings.push(w);
+          }
         }
       }
+      result.cases += cases.length;
+      result.evaluateMs += performance.now() - t;
+
+      t = performance.now();
+      await storing;
+      result.storeMs += performance.now() - t;
+      storing = storeChunk(trx, deps, { evaluated, changed, prior: chunk.prior }, now, result);
+      storing.catch(() => undefined); // awaited before the next store and at the end
     }
-    result.cases += cases.length;
+  } finally {
+    t = performance.now();
+    await storing;
     result.storeMs += performance.now() - t;
   }
   return result;

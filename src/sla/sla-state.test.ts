@@ -61,7 +61,12 @@ describe('first response clock', () => {
       }),
     );
     expect(s.firstResponse.status).toBe('overdue');
-    expect(s.breaches).toContainEqual({ kind: 'first_response', dueAt: '2024-03-04T06:00:00.000Z' });
+    // Identified by the clock's start (the opening), not its due time.
+    expect(s.breaches).toContainEqual({
+      kind: 'first_response',
+      startedAt: '2024-03-04T02:00:00.000Z',
+      dueAt: '2024-03-04T06:00:00.000Z',
+    });
   });
 
   it('is met by an engineer reply in time', () => {
@@ -105,7 +110,12 @@ describe('follow-up cadence', () => {
       }),
     );
     expect(s.followUp).toMatchObject({ status: 'overdue', dueAt: '2024-03-06T10:00:00.000Z' });
-    expect(s.breaches).toContainEqual({ kind: 'follow_up', dueAt: '2024-03-06T10:00:00.000Z' });
+    // The window starts at the engineer's mail that promised it.
+    expect(s.breaches).toContainEqual({
+      kind: 'follow_up',
+      startedAt: '2024-03-04T03:00:00.000Z',
+      dueAt: '2024-03-06T10:00:00.000Z',
+    });
     expect(s.resolution.status).toBe('paused');
   });
 });

@@ -69,7 +69,8 @@ export type ResolutionClock = SlaClock & {
   pausedSince: string | null;
 };
 
-export type SlaBreach = { kind: SlaClockKind; dueAt: string };
+/** A missed clock: its start (first response and resolution: the opening; a follow-up: the contact that began the window) is its identity. */
+export type SlaBreach = { kind: SlaClockKind; startedAt: string; dueAt: string };
 
 export type CaseSlaState = {
   report: SlaReport;
@@ -225,11 +226,12 @@ export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
 
   const breaches: SlaBreach[] = [];
   if (firstResponse.status === 'missed' || firstResponse.status === 'overdue')
-    breaches.push({ kind: 'first_response', dueAt: firstResponse.dueAt as string });
+    breaches.push({ kind: 'first_response', startedAt: iso(opened), dueAt: firstResponse.dueAt as string });
   for (const w of core.windows)
-    if (w.met === false) breaches.push({ kind: 'follow_up', dueAt: dayEndIso(w.dueDay) });
+    if (w.met === false)
+      breaches.push({ kind: 'follow_up', startedAt: iso(w.promised), dueAt: dayEndIso(w.dueDay) });
   if ((resolution.status === 'missed' || resolution.status === 'overdue') && resolution.dueAt)
-    breaches.push({ kind: 'resolution', dueAt: resolution.dueAt });
+    breaches.push({ kind: 'resolution', startedAt: iso(opened), dueAt: resolution.dueAt });
 
   const open: CaseSlaState['open'] = [];
   for (const k of [firstResponse, followUp, resolution]) {

@@ -70,6 +70,8 @@ export type SlaBreachesTable = {
   case_id: string;
   kind: SlaClockKind;
   due_at: Date;
+  /** Migration 013: when the missed clock started (its identity); null on rows from before. */
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   recorded_at: CreatedAt;
   notified: Defaulted<boolean>;
 };

@@ -130,7 +130,14 @@ describe('the SLA scheduler', () => {
 
   it('keeps a breach unique even when two writers skip the scan lock', async () => {
     const caseId = (await database.db.selectFrom('cases').select('id').executeTakeFirstOrThrow()).id;
-    const key = [{ caseId, kind: 'resolution' as const, dueAt: '2026-12-08T10:00:00.000Z' }];
+    const key = [
+      {
+        caseId,
+        kind: 'resolution' as const,
+        dueAt: '2026-12-08T10:00:00.000Z',
+        startedAt: '2026-11-24T02:00:00.000Z',
+      },
+    ];
     const [a, b] = await Promise.all([
       recordBreaches(database.db, key, clock.now()),
       recordBreaches(secondDb, key, clock.now()),
@@ -180,6 +187,33 @@ describe('the SLA scheduler', () => {
     const result = await runSlaScan(scheduler(database.db));
     expect(result).toMatchObject({ cases: 1, breachesRecorded: 7, breachesNotified: 0, remindersSent: 0 });
     const after = await counts();
+    expect(after.notices).toHaveLength(before.notices.length);
+    expect(after.mails).toHaveLength(before.mails.length);
+  });
+
+  it('does not record a breach again when a policy change moves its due time', async () => {
+    const before = await counts();
+    const due = async () =>
+      (await database.db.selectFrom('case_sla').select(['case_id', 'resolution_due_at']).execute())
+        .map((r) => `${r.case_id} ${r.resolution_due_at?.toISOString()}`)
+        .sort();
+    const dueBefore = await due();
+    // Every default policy half an hour slower to respond and two days slower to resolve: the
+    // imported thread's resolution breach (due 2021-10-12) moves and stays a breach.
+    await database.db
+      .updateTable('sla_policies')
+      .set((eb) => ({
+        first_response_hours: eb('first_response_hours', '+', 0.5),
+        resolution_value: eb('resolution_value', '+', 2),
+      }))
+      .where('account_id', 'is', null)
+      .execute();
+    const result = await runSlaScan(scheduler(database.db), { all: true });
+    expect(result).toMatchObject({ cases: 2, breachesRecorded: 0, breachesNotified: 0 });
+    expect(result?.statesWritten).toBeGreaterThan(0);
+    expect(await due()).not.toEqual(dueBefore);
+    const after = await counts();
+    expect(after.breaches).toHaveLength(before.breaches.length);
     expect(after.notices).toHaveLength(before.notices.length);
     expect(after.mails).toHaveLength(before.mails.length);
   });
