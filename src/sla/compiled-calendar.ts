@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { DomainError } from '../platform/errors.js';
+import { isoInstant } from '../platform/iso-instant.js';
 import type { BusinessCalendar, CalendarWarning, IsoWeekday, TimeRange } from './calendar.types.js';
 
 /**
@@ -244,7 +245,7 @@ export function touchDay(c: CompiledCalendar, day: number, sink: YearSink): DayI
 
 /** ISO 8601 UTC string of the close of a business day, cached on the day. */
 export function dayEndIso(info: DayInfo): string {
-  if (info.endIso === null) info.endIso = new Date(info.spans[info.spans.length - 1] as number).toISOString();
+  if (info.endIso === null) info.endIso = isoInstant(info.spans[info.spans.length - 1] as number);
   return info.endIso;
 }
 

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../platform/db/db.js';
+import { isoInstant } from '../platform/iso-instant.js';
 import { type RawCase, type SlaCaseRow, type StoredState, toCase } from './case-sla.repo.js';
 import type { SlaClockKind } from './sla.tables.js';
 import { type CaseTimeline, fromDigest, loadTimelines } from './sla-timelines.repo.js';
@@ -152,8 +153,9 @@ export async function loadScanChunk(
   return { cases, timelines, prior, reloaded: reload.length };
 }
 
+// Formatting the stored instant is cheaper than parsing the computed one (both are exact ms).
 const sameTime = (stored: number | null, computed: string | null) =>
-  stored === null ? computed === null : computed !== null && Date.parse(computed) === stored;
+  stored === null ? computed === null : computed !== null && isoInstant(stored) === computed;
 
 /** True when storing `s` would write what the row already holds (apart from `evaluated_at`). */
 export function unchangedSince(prior: PriorState | undefined, row: SlaCaseRow, s: StoredState): boolean {

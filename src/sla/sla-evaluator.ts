@@ -1,4 +1,5 @@
 import { DomainError } from '../platform/errors.js';
+import { isoInstant } from '../platform/iso-instant.js';
 import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
 import {
   businessMsBetween,
@@ -57,7 +58,7 @@ export type SlaReport = {
   warnings: CalendarWarning[];
 };
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null): string | null => (ms === null ? null : isoInstant(ms));
 
 /** The activities sorted by time; the input itself when already sorted (the usual case). */
 function inTimeOrder(activities: readonly SlaActivity[]): readonly SlaActivity[] {

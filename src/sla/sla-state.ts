@@ -1,3 +1,4 @@
+import { isoInstant } from '../platform/iso-instant.js';
 import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
 import {
   addBusinessMs,
@@ -87,7 +88,7 @@ export type CaseSlaState = {
   warnings: CalendarWarning[];
 };
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoInstant;
 const RUNNING = new Set<CaseStatusName>(['new', 'in_progress']);
 const STOPPED = new Set<CaseStatusName>(['resolved', 'closed']);
 
