@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../platform/db/db.js';
 
 export type Notification = {
@@ -10,49 +10,41 @@ export type Notification = {
   readAt: string | null;
 };
 
-/**
- * Records an in-app notification for an engineer. With a dedupe key the same notice is recorded
- * once (reminders and breach alerts must not repeat across restarts or servers); returns whether
- * it was new.
- */
-export async function notify(
-  db: Kysely<DB>,
-  input: { engineerId: string; caseId?: string | null; kind: string; message: string; dedupeKey?: string },
-): Promise<boolean> {
-  const row = await db
-    .insertInto('notifications')
-    .values({
-      engineer_id: input.engineerId,
-      case_id: input.caseId ?? null,
-      kind: input.kind,
-      message: input.message,
-      dedupe_key: input.dedupeKey ?? null,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export type NewNotice = {
   engineerId: string;
-  caseId: string | null;
+  caseId?: string | null;
   kind: string;
   message: string;
-  dedupeKey: string;
+  /** Same key, same engineer: recorded once (reminders and breach alerts across restarts or servers). */
+  dedupeKey?: string | null;
 };
 
-/** Records many notifications in one statement; returns the dedupe keys of those that were new. */
-export async function notifyMany(db: Kysely<DB>, notices: NewNotice[]): Promise<Set<string>> {
-  if (notices.length === 0) return new Set();
-  const col = <K extends keyof NewNotice>(k: K) => notices.map((n) => n[k]);
-  const { rows } = await sql<{ dedupe_key: string }>`
-    insert into notifications (engineer_id, case_id, kind, message, dedupe_key)
-    select * from unnest(${col('engineerId')}::uuid[], ${col('caseId')}::uuid[], ${col('kind')}::text[],
-      ${col('message')}::text[], ${col('dedupeKey')}::text[])
-    on conflict do nothing
-    returning dedupe_key`.execute(db);
-  return new Set(rows.map((r) => r.dedupe_key));
+/**
+ * Records in-app notifications for engineers in one statement; returns the dedupe keys of those
+ * that were new (null for a new one without a key). One with a key already on file is skipped.
+ */
+export async function notifyMany(db: Kysely<DB>, notices: NewNotice[]): Promise<(string | null)[]> {
+  if (notices.length === 0) return [];
+  const rows = await db
+    .insertInto('notifications')
+    .values(
+      notices.map((n) => ({
+        engineer_id: n.engineerId,
+        case_id: n.caseId ?? null,
+        kind: n.kind,
+        message: n.message,
+        dedupe_key: n.dedupeKey ?? null,
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .returning('dedupe_key')
+    .execute();
+  return rows.map((r) => r.dedupe_key);
+}
+
+/** Records one in-app notification (see notifyMany); returns whether it was new. */
+export async function notify(db: Kysely<DB>, notice: NewNotice): Promise<boolean> {
+  return (await notifyMany(db, [notice])).length > 0;
 }
 
 export async function listNotifications(

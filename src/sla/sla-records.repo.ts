@@ -18,19 +18,18 @@ export async function recordBreaches(db: Db, breaches: BreachKey[], now: Date): 
   if (breaches.length === 0) return [];
   const col = <K extends keyof BreachKey>(k: K) => breaches.map((b) => b[k]);
   // Any unique key (the clock's start, or the due time of a row from before migration 013) wins.
-  const { rows } = await sql<{ case_id: string; kind: SlaClockKind; due_ms: number; start_ms: number }>`
+  const { rows } = await sql<{ case_id: string; kind: SlaClockKind; due_at: Date; started_at: Date }>`
     insert into sla_breaches (case_id, kind, started_at, due_at, recorded_at)
     select v.case_id, v.kind, v.started_at, v.due_at, ${now}::timestamptz
     from unnest(${col('caseId')}::uuid[], ${col('kind')}::text[], ${col('startedAt')}::timestamptz[],
       ${col('dueAt')}::timestamptz[]) as v(case_id, kind, started_at, due_at)
     on conflict do nothing
-    returning case_id, kind, (extract(epoch from due_at) * 1000)::float8 as due_ms,
-      (extract(epoch from started_at) * 1000)::float8 as start_ms`.execute(db);
+    returning case_id, kind, due_at, started_at`.execute(db);
   return rows.map((r) => ({
     caseId: r.case_id,
     kind: r.kind,
-    dueAt: new Date(r.due_ms).toISOString(),
-    startedAt: new Date(r.start_ms).toISOString(),
+    dueAt: r.due_at.toISOString(),
+    startedAt: r.started_at.toISOString(),
   }));
 }
 

@@ -103,7 +103,7 @@ function remindersDue(e: EvaluatedCase, now: number): DueKey[] {
 type Notice = {
   e: EvaluatedCase;
   mail: { subject: string; text: string };
-  record: NewNotice;
+  record: NewNotice & { dedupeKey: string };
   breach: BreachKey | null;
 };
 
@@ -178,9 +178,11 @@ async function storeChunk(
     const n = notice(byCase.get(key.caseId) as EvaluatedCase, key, null, now);
     if (n) notices.push(n);
   }
-  const fresh = await notifyMany(
-    trx,
-    notices.map((n) => n.record),
+  const fresh = new Set(
+    await notifyMany(
+      trx,
+      notices.map((n) => n.record),
+    ),
   );
   const told = notices.filter((n) => fresh.has(n.record.dedupeKey));
   for (const n of told) {

@@ -65,7 +65,7 @@ const DETECTABLE_CJK = new Map([
   ['ISO-2022-JP', 'iso-2022-jp'],
 ]);
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8');
 const decoderCache = new Map<string, TextDecoder | null>();
 
 function nativeDecoder(label: string, fatal: boolean): TextDecoder | null {
@@ -119,15 +119,8 @@ export function decodeWith(bytes: Uint8Array, canonical: string, fatal = false):
 
 const hasHighBytes = (bytes: Uint8Array): boolean => !isAscii(bytes);
 
-// Checked before decoding: a fatal decoder's exception on every GBK body costs more than the decode.
-function validUtf8(bytes: Uint8Array): string | null {
-  if (!isUtf8(bytes)) return null;
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return null;
-  }
-}
+// Checked, then decoded: a fatal decoder's exception on every GBK body cost more than the decode.
+const validUtf8 = (bytes: Uint8Array): string | null => (isUtf8(bytes) ? utf8.decode(bytes) : null);
 
 /** Strongest CJK guess from chardet, or null when none is credible. */
 export function detectCjk(bytes: Uint8Array, minConfidence = 50): string | null {

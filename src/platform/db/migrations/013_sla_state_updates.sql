@@ -3,7 +3,7 @@
 -- tuple plus an entry in every index; without one, and with room left on each page, PostgreSQL
 -- updates the row in place (a HOT update): about a third of the cost. Neither index served the
 -- scheduler (its stale-case filter is an OR over the join with cases); the "breaching soon" list
--- now reads the state table in full (a narrow heap, fine well beyond 100k open cases).
+-- now reads the state table in full and sorts the few due soon.
 drop index if exists case_sla_next_due;
 drop index if exists case_sla_next_check;
 alter table case_sla set (fillfactor = 45);
