@@ -118,12 +118,13 @@ export type StoredState = {
   cadenceSource: 'engineer' | 'detected' | null;
   cadenceScannedSeq: number;
   lastSeq: number;
-  firstResponseDueAt: string | null;
-  followUpDueAt: string | null;
-  resolutionDueAt: string | null;
-  nextDueAt: string | null;
+  /** Due times and the next check, in epoch ms. */
+  firstResponseDueMs: number | null;
+  followUpDueMs: number | null;
+  resolutionDueMs: number | null;
+  nextDueMs: number | null;
   nextDueKind: SlaClockKind | null;
-  nextCheckAt: string | null;
+  nextCheckMs: number | null;
   breachesKey: string;
   /** The timeline the state was computed from (see `toDigest`). */
   timeline: string;

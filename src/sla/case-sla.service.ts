@@ -4,6 +4,7 @@ import { splitQuoted } from '../mail/reading/split-quoted.js';
 import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
 import { invalid, notFound } from '../platform/errors.js';
+import { isoInstant } from '../platform/iso-instant.js';
 import { detectCadence } from './cadence-detector.js';
 import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
 import { findCalendarRow } from './calendars.repo.js';
@@ -20,23 +21,41 @@ import { loadPolicySet, type PolicySet, policyFor } from './policies.service.js'
 import type { SlaClockKind } from './sla.tables.js';
 import type { SlaReport } from './sla-evaluator.js';
 import { type BreachRecord, listBreaches } from './sla-records.repo.js';
-import { type CaseSlaState, computeCaseSla, type SlaPolicy } from './sla-state.js';
+import {
+  type CaseSlaCore,
+  type CaseSlaState,
+  computeCaseSlaCore,
+  presentCaseSla,
+  type SlaPolicy,
+} from './sla-state.js';
 import { type CaseTimeline, emptyTimeline, loadTimelines, toDigest } from './sla-timelines.repo.js';
 
 export type SlaDeps = { db: Kysely<DB>; clock: Clock };
 
 export type CadenceSource = 'engineer' | 'detected' | 'policy' | null;
 
-/** One case evaluated: the pure state plus what is stored for it. */
-export type EvaluatedCase = {
-  row: SlaCaseRow;
-  calendar: BusinessCalendar;
-  policy: SlaPolicy;
-  cadence: number | null;
-  cadenceSource: CadenceSource;
-  state: CaseSlaState;
-  stored: StoredState;
-};
+/**
+ * One case evaluated: the state in epoch ms (what the scheduler reads), what is stored for it,
+ * and the state with ISO strings for the API, built on first read.
+ */
+export class EvaluatedCase {
+  #state: CaseSlaState | undefined;
+  constructor(
+    readonly row: SlaCaseRow,
+    readonly calendar: BusinessCalendar,
+    readonly policy: SlaPolicy,
+    /** The cadence in force and where it comes from. */
+    readonly cadence: number | null,
+    readonly cadenceSource: CadenceSource,
+    readonly core: CaseSlaCore,
+    readonly stored: StoredState,
+  ) {}
+
+  get state(): CaseSlaState {
+    this.#state ??= presentCaseSla(this.core, this.row.number);
+    return this.#state;
+  }
+}
 
 /**
  * The cadence an engineer promised, read from the fresh part (quotes cut) of their mail, newest
@@ -50,12 +69,20 @@ export function detectCaseCadence(texts: { seq: number; text: string }[]): numbe
   return null;
 }
 
+/** Breaches by identity (kind and clock start), so a moved due time is not a new breach. */
+function breachesKey(breaches: CaseSlaCore['breaches']): string {
+  let key = '';
+  for (const b of breaches) key += `${key === '' ? '' : ' '}${b.kind}@${isoInstant(b.started)}`;
+  return key;
+}
+
 /** Evaluates loaded cases against the calendars and policies given; pure apart from reading inputs. */
 export function evaluateLoaded(
   cases: SlaCaseRow[],
   timelines: Map<string, CaseTimeline>,
   ctx: { calendars: CalendarSet; policies: PolicySet; now: Date; calendarOverride?: BusinessCalendar },
 ): EvaluatedCase[] {
+  const nowMs = ctx.now.getTime();
   return cases.map((row) => {
     const timeline = timelines.get(row.id) ?? emptyTimeline();
     let caseCadence = row.cadence;
@@ -76,19 +103,18 @@ export function evaluateLoaded(
       (row.calendarId ? ctx.calendars.byId.get(row.calendarId) : undefined) ??
       ctx.calendars.defaultCalendar;
     const policy = policyFor(ctx.policies, row.accountId, row.priority);
-    const state = computeCaseSla({
-      caseNumber: row.number,
+    const core = computeCaseSlaCore({
       calendar,
       policy,
       caseCadence,
-      openedAt: row.openedAt,
+      openedAtMs: row.openedAt.getTime(),
       status: row.status,
       statusChanges: timeline.statusChanges,
       activities: timeline.activities,
-      closedAt: row.closedAt,
-      now: ctx.now,
+      closedAtMs: row.closedAt === null ? null : row.closedAt.getTime(),
+      nowMs,
     });
-    const next = state.open[0] ?? null;
+    const next = core.open[0] ?? null;
     const stored: StoredState = {
       caseId: row.id,
       calendarId: row.calendarId,
@@ -97,21 +123,20 @@ export function evaluateLoaded(
       cadenceScannedSeq: scanned,
       // The columns carry what lists and the scheduler need; the full state is computed on demand.
       lastSeq: timeline.lastSeq,
-      firstResponseDueAt: state.firstResponse.dueAt,
-      followUpDueAt: state.followUp?.dueAt ?? null,
-      resolutionDueAt: state.resolution.dueAt,
-      nextDueAt: next?.dueAt ?? null,
+      firstResponseDueMs: core.firstResponse.due,
+      followUpDueMs: core.followUp?.due ?? null,
+      resolutionDueMs: core.resolution.due,
+      nextDueMs: next?.due ?? null,
       nextDueKind: next?.kind ?? null,
-      nextCheckAt: state.nextCheckAt,
-      // Breaches by identity (clock start), so a moved due time is not a new breach.
-      breachesKey: state.breaches.map((b) => `${b.kind}@${b.startedAt}`).join(' '),
+      nextCheckMs: core.nextCheck,
+      breachesKey: breachesKey(core.breaches),
       timeline: toDigest(timeline),
     };
     const cadenceSource: CadenceSource =
       caseCadence !== null ? source : policy.followUpDays !== null ? 'policy' : null;
     // The cadence in force, as the report says it, without building the report.
     const cadence = caseCadence ?? policy.followUpDays;
-    return { row, calendar, policy, cadence, cadenceSource, state, stored };
+    return new EvaluatedCase(row, calendar, policy, cadence, cadenceSource, core, stored);
   });
 }
 

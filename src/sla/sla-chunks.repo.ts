@@ -1,6 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../platform/db/db.js';
-import { isoInstant } from '../platform/iso-instant.js';
 import { type RawCase, type SlaCaseRow, type StoredState, toCase } from './case-sla.repo.js';
 import type { SlaClockKind } from './sla.tables.js';
 import { type CaseTimeline, fromDigest, loadTimelines } from './sla-timelines.repo.js';
@@ -153,10 +152,6 @@ export async function loadScanChunk(
   return { cases, timelines, prior, reloaded: reload.length };
 }
 
-// Formatting the stored instant is cheaper than parsing the computed one (both are exact ms).
-const sameTime = (stored: number | null, computed: string | null) =>
-  stored === null ? computed === null : computed !== null && isoInstant(stored) === computed;
-
 /** True when storing `s` would write what the row already holds (apart from `evaluated_at`). */
 export function unchangedSince(prior: PriorState | undefined, row: SlaCaseRow, s: StoredState): boolean {
   if (!prior || prior.evaluatedAtMs === null || prior.updatedAtMs > prior.evaluatedAtMs) return false;
@@ -168,11 +163,11 @@ export function unchangedSince(prior: PriorState | undefined, row: SlaCaseRow, s
     row.cadenceSource === s.cadenceSource &&
     row.breachesKey === s.breachesKey &&
     prior.nextDueKind === s.nextDueKind &&
-    sameTime(prior.firstResponseDueMs, s.firstResponseDueAt) &&
-    sameTime(prior.followUpDueMs, s.followUpDueAt) &&
-    sameTime(prior.resolutionDueMs, s.resolutionDueAt) &&
-    sameTime(prior.nextDueMs, s.nextDueAt) &&
-    sameTime(prior.nextCheckMs, s.nextCheckAt)
+    prior.firstResponseDueMs === s.firstResponseDueMs &&
+    prior.followUpDueMs === s.followUpDueMs &&
+    prior.resolutionDueMs === s.resolutionDueMs &&
+    prior.nextDueMs === s.nextDueMs &&
+    prior.nextCheckMs === s.nextCheckMs
   );
 }
 
@@ -181,13 +176,16 @@ const stateColumns = (states: StoredState[]) => {
   return sql`unnest(${col((s) => s.caseId)}::uuid[], ${col((s) => s.calendarId)}::uuid[],
       ${col((s) => s.cadence)}::int[], ${col((s) => s.cadenceSource)}::text[],
       ${col((s) => s.cadenceScannedSeq)}::bigint[], ${col((s) => s.lastSeq)}::bigint[],
-      ${col((s) => s.firstResponseDueAt)}::timestamptz[], ${col((s) => s.followUpDueAt)}::timestamptz[],
-      ${col((s) => s.resolutionDueAt)}::timestamptz[], ${col((s) => s.nextDueAt)}::timestamptz[],
-      ${col((s) => s.nextDueKind)}::text[], ${col((s) => s.nextCheckAt)}::timestamptz[],
+      ${col((s) => s.firstResponseDueMs)}::float8[], ${col((s) => s.followUpDueMs)}::float8[],
+      ${col((s) => s.resolutionDueMs)}::float8[], ${col((s) => s.nextDueMs)}::float8[],
+      ${col((s) => s.nextDueKind)}::text[], ${col((s) => s.nextCheckMs)}::float8[],
       ${col((s) => s.breachesKey)}::text[], ${col((s) => s.timeline)}::text[])
-      as v(case_id, calendar_id, cadence, cadence_source, scanned, last_seq, fr, fu, res, next_due,
-        next_kind, next_check, breaches, timeline)`;
+      as v(case_id, calendar_id, cadence, cadence_source, scanned, last_seq, fr_ms, fu_ms, res_ms, next_due_ms,
+        next_kind, next_check_ms, breaches, timeline)`;
 };
+
+/** A timestamp from epoch ms, exactly (whole milliseconds times an interval: no float rounding). */
+const instant = (column: string) => sql.raw(`(timestamptz 'epoch' + ${column} * interval '1 millisecond')`);
 
 /**
  * Stores evaluated states of cases that have an SLA row, in one statement. A cadence an engineer
@@ -205,12 +203,12 @@ export async function updateStates(db: Db, states: StoredState[], evaluatedAt: D
       state = null,
       last_seq = v.last_seq,
       evaluated_at = ${evaluatedAt}::timestamptz,
-      first_response_due_at = v.fr,
-      follow_up_due_at = v.fu,
-      resolution_due_at = v.res,
-      next_due_at = v.next_due,
+      first_response_due_at = ${instant('v.fr_ms')},
+      follow_up_due_at = ${instant('v.fu_ms')},
+      resolution_due_at = ${instant('v.res_ms')},
+      next_due_at = ${instant('v.next_due_ms')},
       next_due_kind = v.next_kind,
-      next_check_at = v.next_check,
+      next_check_at = ${instant('v.next_check_ms')},
       breaches_key = v.breaches,
       timeline = v.timeline
     from ${stateColumns(states)}
@@ -228,7 +226,8 @@ export async function saveStates(db: Db, states: StoredState[], evaluatedAt: Dat
       state, last_seq, evaluated_at, first_response_due_at, follow_up_due_at, resolution_due_at,
       next_due_at, next_due_kind, next_check_at, breaches_key, timeline)
     select v.case_id, v.calendar_id, v.cadence, v.cadence_source, v.scanned, null, v.last_seq,
-      ${evaluatedAt}::timestamptz, v.fr, v.fu, v.res, v.next_due, v.next_kind, v.next_check, v.breaches, v.timeline
+      ${evaluatedAt}::timestamptz, ${instant('v.fr_ms')}, ${instant('v.fu_ms')}, ${instant('v.res_ms')},
+      ${instant('v.next_due_ms')}, v.next_kind, ${instant('v.next_check_ms')}, v.breaches, v.timeline
     from ${stateColumns(states)}
     on conflict (case_id) do nothing
     returning case_id`.execute(db);

@@ -60,14 +60,41 @@ export type SlaReport = {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : isoInstant(ms));
 
-/** The activities sorted by time; the input itself when already sorted (the usual case). */
-function inTimeOrder(activities: readonly SlaActivity[]): readonly SlaActivity[] {
-  for (let i = 1; i < activities.length; i++) {
-    if ((activities[i] as SlaActivity).at.getTime() < (activities[i - 1] as SlaActivity).at.getTime()) {
-      return [...activities].sort((x, y) => x.at.getTime() - y.at.getTime());
+/** Flag bits of a packed activity (see `PackedActivities`). */
+export const ACTIVITY_CALL = 1;
+export const ACTIVITY_FROM_ENGINEER = 2;
+export const ACTIVITY_WITH_CONTENT = 4;
+
+/**
+ * A timeline's activities as flat `[epochMs, flags, epochMs, flags, …]` pairs in time order: what
+ * the evaluation reads, without an object or a Date per entry (a full recompute evaluates a
+ * million of them). The stored timeline digest holds exactly this array.
+ */
+export type PackedActivities = number[];
+
+export const activityFlags = (a: Pick<SlaActivity, 'kind' | 'fromEngineer' | 'hasContent'>): number =>
+  (a.kind === 'call' ? ACTIVITY_CALL : 0) |
+  (a.fromEngineer ? ACTIVITY_FROM_ENGINEER : 0) |
+  (a.hasContent ? ACTIVITY_WITH_CONTENT : 0);
+
+/** Packs activities in time order (a stable sort; entries at the same instant keep their order). */
+export function packActivities(activities: readonly SlaActivity[]): PackedActivities {
+  const out: PackedActivities = [];
+  for (const a of activities) out.push(a.at.getTime(), activityFlags(a));
+  return inTimeOrder(out);
+}
+
+/** The pairs sorted by time; the input itself when already sorted (the usual case). */
+export function inTimeOrder(packed: PackedActivities): PackedActivities {
+  for (let i = 2; i < packed.length; i += 2) {
+    if ((packed[i] as number) < (packed[i - 2] as number)) {
+      const pairs: [number, number][] = [];
+      for (let j = 0; j < packed.length; j += 2) pairs.push([packed[j] as number, packed[j + 1] as number]);
+      pairs.sort((x, y) => x[0] - y[0]);
+      return pairs.flat();
     }
   }
-  return activities;
+  return packed;
 }
 
 /**
@@ -89,11 +116,25 @@ function inTimeOrder(activities: readonly SlaActivity[]): readonly SlaActivity[]
 export function evaluateSla(input: SlaInput): SlaReport {
   const c = compileCalendar(input.calendar);
   const sink: YearSink = [];
-  const core = evaluateSlaCore(input, c, sink);
+  const core = evaluateSlaCore(
+    {
+      cadence: input.cadenceBusinessDays,
+      activities: packActivities(input.activities),
+      closedMs: input.closedAt ? input.closedAt.getTime() : null,
+      nowMs: input.now.getTime(),
+    },
+    c,
+    sink,
+  );
+  return slaReport(core, input.caseNumber, c, sink);
+}
+
+/** The report (ISO strings) of an evaluation; `sink` holds the uncovered years it touched. */
+export function slaReport(core: SlaCore, caseNumber: string, c: CompiledCalendar, sink: YearSink): SlaReport {
   const answered = core.opened !== null && core.responded !== null;
   return {
-    caseNumber: input.caseNumber,
-    calendar: input.calendar.name,
+    caseNumber,
+    calendar: c.cal.name,
     cadenceBusinessDays: core.cadence,
     firstResponse: {
       openedAt: iso(core.opened),
@@ -129,17 +170,25 @@ export type SlaCore = {
   windows: WindowCore[];
 };
 
+/** `SlaInput` in epoch ms with packed activities. */
+export type SlaCoreInput = {
+  cadence: number | null;
+  activities: PackedActivities;
+  closedMs: number | null;
+  nowMs: number;
+};
+
 /** The arithmetic of `evaluateSla`; uncovered years it touches go to `sink`. */
-export function evaluateSlaCore(input: SlaInput, c: CompiledCalendar, sink: YearSink): SlaCore {
-  const cadence = input.cadenceBusinessDays;
+export function evaluateSlaCore(input: SlaCoreInput, c: CompiledCalendar, sink: YearSink): SlaCore {
+  const cadence = input.cadence;
   if (cadence !== null && (!Number.isInteger(cadence) || cadence < 1)) {
     throw new DomainError(
       'sla.bad_cadence',
       `Cadence must be a whole number of business days ≥ 1, got ${cadence}`,
     );
   }
-  const now = input.now.getTime();
-  const closed = input.closedAt && input.closedAt.getTime() <= now ? input.closedAt.getTime() : null;
+  const now = input.nowMs;
+  const closed = input.closedMs !== null && input.closedMs <= now ? input.closedMs : null;
   const horizon = closed ?? now;
   const timeline = inTimeOrder(input.activities);
 
@@ -148,13 +197,17 @@ export function evaluateSlaCore(input: SlaInput, c: CompiledCalendar, sink: Year
   let opened: number | null = null;
   let responded: number | null = null;
   const contacts: number[] = [];
-  for (const a of timeline) {
-    const ms = a.at.getTime();
+  for (let i = 0; i < timeline.length; i += 2) {
+    const ms = timeline[i] as number;
     if (ms > now) break;
+    const flags = timeline[i + 1] as number;
+    const email = (flags & ACTIVITY_CALL) === 0;
+    const fromEngineer = (flags & ACTIVITY_FROM_ENGINEER) !== 0;
+    const hasContent = (flags & ACTIVITY_WITH_CONTENT) !== 0;
     first ??= ms;
-    if (a.kind === 'email') opened ??= ms;
-    if (responded === null && a.kind === 'email' && a.fromEngineer && a.hasContent) responded = ms;
-    const isContact = a.fromEngineer && (a.kind === 'call' || a.hasContent);
+    if (email) opened ??= ms;
+    if (responded === null && email && fromEngineer && hasContent) responded = ms;
+    const isContact = fromEngineer && (!email || hasContent);
     if (isContact && responded !== null && ms <= horizon && contacts[contacts.length - 1] !== ms)
       contacts.push(ms);
   }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type NewNotice, notifyMany } from '../notifications/notifications.repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
+import { isoInstant } from '../platform/iso-instant.js';
 import type { CalendarWarning } from './calendar.types.js';
 import { loadCalendarSet } from './calendars.service.js';
 import { tryScanLock } from './case-sla.repo.js';
@@ -95,9 +96,9 @@ function describe(
 /** Reminders due now: open clocks whose reminder time has come but whose due time has not passed. */
 function remindersDue(e: EvaluatedCase, now: number): DueKey[] {
   const lead = e.policy.remindBeforeMinutes * 60_000;
-  return e.state.open
-    .filter((o) => !o.overdue && now >= Date.parse(o.dueAt) - lead && now < Date.parse(o.dueAt))
-    .map((o) => ({ caseId: e.row.id, kind: o.kind, dueAt: o.dueAt }));
+  return e.core.open
+    .filter((o) => !o.overdue && now >= o.due - lead && now < o.due)
+    .map((o) => ({ caseId: e.row.id, kind: o.kind, dueAt: isoInstant(o.due) }));
 }
 
 type Notice = {
@@ -155,7 +156,14 @@ async function storeChunk(
     trx,
     changed
       .filter((e) => e.stored.breachesKey !== e.row.breachesKey)
-      .flatMap((e) => e.state.breaches.map((b) => ({ caseId: e.row.id, ...b }))),
+      .flatMap((e) =>
+        e.core.breaches.map((b) => ({
+          caseId: e.row.id,
+          kind: b.kind,
+          startedAt: isoInstant(b.started),
+          dueAt: isoInstant(b.due),
+        })),
+      ),
     now,
   );
   result.breachesRecorded += recorded.length;
@@ -239,6 +247,7 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
       const evaluated = evaluateLoaded(cases, chunk.timelines, { calendars, policies, now });
       const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
       for (const e of evaluated) {
+        if (e.core.sink.length === 0) continue;
         for (const w of e.state.warnings) {
           const k = `${w.calendar} ${w.year}`;
           if (!seen.has(k)) {

@@ -3,8 +3,8 @@ import type { BusinessCalendar, CalendarWarning } from './calendar.types.js';
 import {
   addBusinessMs,
   businessMsBetween,
+  type CompiledCalendar,
   compileCalendar,
-  dayEndIso,
   localDay,
   nthBusinessDayAfter,
   toWarnings,
@@ -12,11 +12,13 @@ import {
 } from './compiled-calendar.js';
 import type { ResolutionUnit, SlaClockKind } from './sla.tables.js';
 import {
-  evaluateSla,
   evaluateSlaCore,
+  type PackedActivities,
+  packActivities,
   type SlaActivity,
-  type SlaInput,
+  type SlaCore,
   type SlaReport,
+  slaReport,
 } from './sla-evaluator.js';
 
 /** A case's SLA targets (from its priority's policy, or its account's override). */
@@ -88,19 +90,55 @@ export type CaseSlaState = {
   warnings: CalendarWarning[];
 };
 
+/** `CaseSlaInput` in epoch ms, activities packed: what the scheduler evaluates for every open case. */
+export type CaseSlaCoreInput = {
+  calendar: BusinessCalendar;
+  policy: SlaPolicy;
+  caseCadence: number | null;
+  openedAtMs: number;
+  status: CaseStatusName;
+  statusChanges: StatusChangeMs[];
+  activities: PackedActivities;
+  closedAtMs: number | null;
+  nowMs: number;
+};
+
+export type StatusChangeMs = { at: number; from: CaseStatusName | null; to: CaseStatusName };
+
+/** A clock in epoch ms (see `SlaClock`). */
+export type ClockCore = { kind: SlaClockKind; status: ClockStatus; due: number | null; done: number | null };
+
+/** `CaseSlaState` in epoch ms, without strings: the scheduler stores and compares these. */
+export type CaseSlaCore = {
+  nowMs: number;
+  /** Opening: the first email (see `evaluateSla`), else the case row's opening. */
+  opened: number;
+  followUps: SlaCore;
+  firstResponse: ClockCore;
+  followUp: (ClockCore & { promised: number }) | null;
+  resolution: ClockCore & { usedMs: number; budgetMs: number; pausedSince: number | null };
+  breaches: { kind: SlaClockKind; started: number; due: number }[];
+  /** Clocks due but not met yet, earliest first. */
+  open: { kind: SlaClockKind; due: number; overdue: boolean }[];
+  nextCheck: number | null;
+  calendar: CompiledCalendar;
+  /** Uncovered calendar years the evaluation touched (see `toWarnings`); of those, the follow-up report's. */
+  sink: YearSink;
+  reportSink: YearSink;
+};
+
 const iso = isoInstant;
 const RUNNING = new Set<CaseStatusName>(['new', 'in_progress']);
 const STOPPED = new Set<CaseStatusName>(['resolved', 'closed']);
 
-function clock(
-  kind: SlaClockKind,
-  status: ClockStatus,
-  due: number | null,
-  done: number | null,
-  now: number,
-): SlaClock {
+function clock(kind: SlaClockKind, status: ClockStatus, due: number | null, done: number | null): ClockCore {
+  return { kind, status, due, done };
+}
+
+function presentClock(k: ClockCore, now: number): SlaClock {
+  const { due, done, status } = k;
   return {
-    kind,
+    kind: k.kind,
     status,
     dueAt: due === null ? null : iso(due),
     doneAt: done === null ? null : iso(done),
@@ -111,17 +149,15 @@ function clock(
 type Segment = { from: number; to: number; status: CaseStatusName };
 
 /** The case's status over time: from opening, each change in order, up to now. */
-function statusSegments(input: CaseSlaInput, start: number, now: number): Segment[] {
+function statusSegments(input: CaseSlaCoreInput, start: number, now: number): Segment[] {
   if (input.statusChanges.length === 0)
     return [{ from: start, to: Number.POSITIVE_INFINITY, status: input.status }];
-  const changes = [...input.statusChanges]
-    .filter((c) => c.at.getTime() <= now)
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  const changes = input.statusChanges.filter((c) => c.at <= now).sort((a, b) => a.at - b.at);
   let status: CaseStatusName = changes[0]?.from ?? (changes.length === 0 ? input.status : 'new');
   let from = start;
   const out: Segment[] = [];
   for (const c of changes) {
-    const at = Math.max(c.at.getTime(), start);
+    const at = Math.max(c.at, start);
     if (at > from) out.push({ from, to: at, status });
     from = Math.max(from, at);
     status = c.to;
@@ -135,8 +171,13 @@ function statusSegments(input: CaseSlaInput, start: number, now: number): Segmen
  * the customer pauses it; resolved or closed stops it (a reopen resumes it). Due when the
  * budget (business hours, or business days counted from the opening day) is used up.
  */
-function resolutionClock(input: CaseSlaInput, start: number, now: number, sink: YearSink): ResolutionClock {
-  const c = compileCalendar(input.calendar);
+function resolutionClock(
+  input: CaseSlaCoreInput,
+  c: CompiledCalendar,
+  start: number,
+  sink: YearSink,
+): CaseSlaCore['resolution'] {
+  const now = input.nowMs;
   const { value, unit } = input.policy.resolution;
   let budget: number;
   if (unit === 'business_hours') budget = Math.round(value * 3_600_000);
@@ -168,12 +209,7 @@ function resolutionClock(input: CaseSlaInput, start: number, now: number, sink: 
   else if (due !== null && now > due) status = 'overdue';
   else if (pausedSince !== null) status = 'paused';
   else status = 'pending';
-  return {
-    ...clock('resolution', status, due, stoppedAt, now),
-    businessSecondsUsed: Math.min(used, Number.MAX_SAFE_INTEGER) / 1000,
-    businessSecondsBudget: budget / 1000,
-    pausedSince: pausedSince === null ? null : iso(pausedSince),
-  };
+  return { kind: 'resolution', status, due, done: stoppedAt, usedMs: used, budgetMs: budget, pausedSince };
 }
 
 /**
@@ -183,21 +219,35 @@ function resolutionClock(input: CaseSlaInput, start: number, now: number, sink: 
  * Pure: all inputs are passed in.
  */
 export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
-  const now = input.now.getTime();
-  const cadence = input.caseCadence ?? input.policy.followUpDays;
-  const closedAt = input.closedAt && input.closedAt.getTime() <= now ? input.closedAt.getTime() : null;
-  const slaInput: SlaInput = {
-    caseNumber: input.caseNumber,
+  const core = computeCaseSlaCore({
     calendar: input.calendar,
-    cadenceBusinessDays: cadence,
-    activities: input.activities,
-    closedAt: closedAt === null ? null : new Date(closedAt),
-    now: input.now,
-  };
+    policy: input.policy,
+    caseCadence: input.caseCadence,
+    openedAtMs: input.openedAt.getTime(),
+    status: input.status,
+    statusChanges: input.statusChanges.map((c) => ({ at: c.at.getTime(), from: c.from, to: c.to })),
+    activities: packActivities(input.activities),
+    closedAtMs: input.closedAt ? input.closedAt.getTime() : null,
+    nowMs: input.now.getTime(),
+  });
+  return presentCaseSla(core, input.caseNumber);
+}
+
+/** `computeCaseSla` in epoch ms: the same rules, no strings built. */
+export function computeCaseSlaCore(input: CaseSlaCoreInput): CaseSlaCore {
+  const now = input.nowMs;
+  const cadence = input.caseCadence ?? input.policy.followUpDays;
+  const closedAt = input.closedAtMs !== null && input.closedAtMs <= now ? input.closedAtMs : null;
   const c = compileCalendar(input.calendar);
-  const sink: YearSink = [];
-  const core = evaluateSlaCore(slaInput, c, sink);
-  const opened = core.opened ?? input.openedAt.getTime();
+  // The follow-up report names the years it touched; the state names every year the clocks did.
+  const reportSink: YearSink = [];
+  const core = evaluateSlaCore(
+    { cadence, activities: input.activities, closedMs: closedAt, nowMs: now },
+    c,
+    reportSink,
+  );
+  const sink: YearSink = reportSink.length === 0 ? [] : [...reportSink];
+  const opened = core.opened ?? input.openedAtMs;
 
   // First response.
   const frDue = addBusinessMs(c, opened, Math.round(input.policy.firstResponseHours * 3_600_000), sink);
@@ -206,66 +256,83 @@ export function computeCaseSla(input: CaseSlaInput): CaseSlaState {
   if (responded !== null) frStatus = responded <= frDue ? 'met' : 'missed';
   else if (closedAt !== null) frStatus = closedAt <= frDue ? 'none' : 'missed';
   else frStatus = now > frDue ? 'overdue' : 'pending';
-  const firstResponse = clock('first_response', frStatus, frDue, responded, now);
+  const firstResponse = clock('first_response', frStatus, frDue, responded);
 
   // The current follow-up window.
   const lastWindow = core.windows[core.windows.length - 1];
-  let followUp: CaseSlaState['followUp'] = null;
+  let followUp: CaseSlaCore['followUp'] = null;
   if (lastWindow) {
     const done = lastWindow.contacted;
     let status: ClockStatus;
     if (lastWindow.met === true) status = done === null ? 'none' : 'met';
     else if (lastWindow.met === null) status = 'pending';
     else status = done === null && closedAt === null ? 'overdue' : 'missed';
-    followUp = {
-      ...clock('follow_up', status, lastWindow.due, done, now),
-      promisedAt: iso(lastWindow.promised),
-    };
+    followUp = { kind: 'follow_up', status, due: lastWindow.due, done, promised: lastWindow.promised };
   }
 
-  const resolution = resolutionClock(input, opened, now, sink);
+  const resolution = resolutionClock(input, c, opened, sink);
 
-  const breaches: SlaBreach[] = [];
-  if (firstResponse.status === 'missed' || firstResponse.status === 'overdue')
-    breaches.push({ kind: 'first_response', startedAt: iso(opened), dueAt: firstResponse.dueAt as string });
+  const breaches: CaseSlaCore['breaches'] = [];
+  if (frStatus === 'missed' || frStatus === 'overdue')
+    breaches.push({ kind: 'first_response', started: opened, due: frDue });
   for (const w of core.windows)
-    if (w.met === false)
-      breaches.push({ kind: 'follow_up', startedAt: iso(w.promised), dueAt: dayEndIso(w.dueDay) });
-  if ((resolution.status === 'missed' || resolution.status === 'overdue') && resolution.dueAt)
-    breaches.push({ kind: 'resolution', startedAt: iso(opened), dueAt: resolution.dueAt });
+    if (w.met === false) breaches.push({ kind: 'follow_up', started: w.promised, due: w.due });
+  if ((resolution.status === 'missed' || resolution.status === 'overdue') && resolution.due !== null)
+    breaches.push({ kind: 'resolution', started: opened, due: resolution.due });
 
-  const open: CaseSlaState['open'] = [];
+  const open: CaseSlaCore['open'] = [];
   for (const k of [firstResponse, followUp, resolution]) {
-    if (k?.dueAt && (k.status === 'pending' || k.status === 'overdue'))
-      open.push({ kind: k.kind, dueAt: k.dueAt, overdue: k.status === 'overdue' });
+    if (k !== null && k.due !== null && (k.status === 'pending' || k.status === 'overdue'))
+      open.push({ kind: k.kind, due: k.due, overdue: k.status === 'overdue' });
   }
-  // Same-format ISO strings order as the instants do.
-  open.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
+  if (open.length > 1) open.sort((a, b) => a.due - b.due);
 
   let nextCheck: number | null = null;
   const remindMs = input.policy.remindBeforeMinutes * 60_000;
   for (const o of open) {
     if (o.overdue) continue;
-    const due = Date.parse(o.dueAt);
-    const at = now < due - remindMs ? due - remindMs : due;
+    const at = now < o.due - remindMs ? o.due - remindMs : o.due;
     if (nextCheck === null || at < nextCheck) nextCheck = at;
   }
-
-  // The report (ISO strings for the API and CLI) is built only when someone reads it: the
-  // scheduler evaluates every open case and needs none of it.
-  let report: SlaReport | undefined;
   return {
-    get report() {
-      report ??= evaluateSla(slaInput);
-      return report;
-    },
+    nowMs: now,
+    opened,
+    followUps: core,
     firstResponse,
     followUp,
     resolution,
     breaches,
     open,
-    nextCheckAt: nextCheck === null ? null : iso(nextCheck),
+    nextCheck,
+    calendar: c,
+    sink,
+    reportSink,
+  };
+}
+
+/** The state with ISO 8601 strings, as the API and CLI show it. */
+export function presentCaseSla(core: CaseSlaCore, caseNumber: string): CaseSlaState {
+  const now = core.nowMs;
+  const { followUp, resolution } = core;
+  return {
+    report: slaReport(core.followUps, caseNumber, core.calendar, core.reportSink),
+    firstResponse: presentClock(core.firstResponse, now),
+    followUp:
+      followUp === null ? null : { ...presentClock(followUp, now), promisedAt: iso(followUp.promised) },
+    resolution: {
+      ...presentClock(resolution, now),
+      businessSecondsUsed: Math.min(resolution.usedMs, Number.MAX_SAFE_INTEGER) / 1000,
+      businessSecondsBudget: resolution.budgetMs / 1000,
+      pausedSince: resolution.pausedSince === null ? null : iso(resolution.pausedSince),
+    },
+    breaches: core.breaches.map((b) => ({
+      kind: b.kind,
+      startedAt: iso(b.started),
+      dueAt: iso(b.due),
+    })),
+    open: core.open.map((o) => ({ kind: o.kind, dueAt: iso(o.due), overdue: o.overdue })),
+    nextCheckAt: core.nextCheck === null ? null : iso(core.nextCheck),
     // One sink saw every year the evaluation touched; toWarnings sorts and names them.
-    warnings: sink.length === 0 ? [] : toWarnings(c, sink),
+    warnings: core.sink.length === 0 ? [] : toWarnings(core.calendar, core.sink),
   };
 }

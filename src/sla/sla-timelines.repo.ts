@@ -1,13 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../platform/db/db.js';
-import type { SlaActivity } from './sla-evaluator.js';
-import type { CaseStatusName, StatusChange } from './sla-state.js';
+import { activityFlags, type PackedActivities } from './sla-evaluator.js';
+import type { CaseStatusName, StatusChangeMs } from './sla-state.js';
 
 type Db = Kysely<DB>;
 
 export type CaseTimeline = {
-  activities: SlaActivity[];
-  statusChanges: StatusChange[];
+  /** Mails and calls, in time order (see `PackedActivities`). */
+  activities: PackedActivities;
+  statusChanges: StatusChangeMs[];
   /** How many timeline entries of any type the case has, and the highest seq among them. */
   count: number;
   lastSeq: number;
@@ -75,16 +76,18 @@ export async function loadTimelines(db: Db, target: TimelineTarget): Promise<Map
     t.count++;
     if (seq > t.lastSeq) t.lastSeq = seq;
     if (r.type === 'email' || r.type === 'call') {
-      t.activities.push({
-        at: new Date(r.at_ms),
-        kind: r.type,
-        fromEngineer: r.actor_type === 'engineer',
-        hasContent: r.type === 'call' || r.has_content === true,
-      });
+      t.activities.push(
+        r.at_ms,
+        activityFlags({
+          kind: r.type,
+          fromEngineer: r.actor_type === 'engineer',
+          hasContent: r.type === 'call' || r.has_content === true,
+        }),
+      );
       if (r.text !== null) t.unscannedEngineerText.push({ seq, text: r.text });
     } else if (r.type === 'status_change' && r.status_to) {
       t.statusChanges.push({
-        at: new Date(r.at_ms),
+        at: r.at_ms,
         from: (r.status_from as CaseStatusName | null) ?? null,
         to: r.status_to as CaseStatusName,
       });
@@ -104,12 +107,9 @@ export type TimelineDigest = string;
 
 export function toDigest(t: CaseTimeline): TimelineDigest {
   if (t.digest !== undefined) return t.digest;
-  const a: number[] = [];
-  for (const x of t.activities)
-    a.push(x.at.getTime(), (x.kind === 'call' ? 1 : 0) | (x.fromEngineer ? 2 : 0) | (x.hasContent ? 4 : 0));
   const s: (number | string | null)[] = [];
-  for (const x of t.statusChanges) s.push(x.at.getTime(), x.from, x.to);
-  return JSON.stringify({ n: t.count, m: t.lastSeq, a, s });
+  for (const x of t.statusChanges) s.push(x.at, x.from, x.to);
+  return JSON.stringify({ n: t.count, m: t.lastSeq, a: t.activities, s });
 }
 
 /** The timeline a digest holds, or null when it is missing, unreadable or no longer matches the stamps. */
@@ -124,24 +124,15 @@ export function fromDigest(
   } catch {
     return null;
   }
-  if (d.n !== stamps.count || d.m !== stamps.lastSeq) return null;
-  const activities: SlaActivity[] = [];
-  for (let i = 0; i < d.a.length; i += 2) {
-    const flags = d.a[i + 1] as number;
-    activities.push({
-      at: new Date(d.a[i] as number),
-      kind: flags & 1 ? 'call' : 'email',
-      fromEngineer: (flags & 2) !== 0,
-      hasContent: (flags & 4) !== 0,
-    });
-  }
-  const statusChanges: StatusChange[] = [];
+  if (d.n !== stamps.count || d.m !== stamps.lastSeq || !Array.isArray(d.a) || !Array.isArray(d.s))
+    return null;
+  const statusChanges: StatusChangeMs[] = [];
   for (let i = 0; i < d.s.length; i += 3) {
     statusChanges.push({
-      at: new Date(d.s[i] as number),
+      at: d.s[i] as number,
       from: d.s[i + 1] as CaseStatusName | null,
       to: d.s[i + 2] as CaseStatusName,
     });
   }
-  return { activities, statusChanges, count: d.n, lastSeq: d.m, unscannedEngineerText: [], digest };
+  return { activities: d.a, statusChanges, count: d.n, lastSeq: d.m, unscannedEngineerText: [], digest };
 }

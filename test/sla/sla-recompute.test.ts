@@ -156,16 +156,16 @@ async function expectStoredMatchesPerCase(which: 'all' | 'open'): Promise<number
   for (const r of rows) {
     if (r.merged_into !== null || (which === 'open' && r.status === 'closed')) continue;
     const { stored } = await evaluateCase(deps(), r.number);
-    const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+    const ms = (d: Date | null) => (d === null ? null : d.getTime());
     expect(
       {
         number: r.number,
-        firstResponseDueAt: iso(r.first_response_due_at),
-        followUpDueAt: iso(r.follow_up_due_at),
-        resolutionDueAt: iso(r.resolution_due_at),
-        nextDueAt: iso(r.next_due_at),
+        firstResponseDueMs: ms(r.first_response_due_at),
+        followUpDueMs: ms(r.follow_up_due_at),
+        resolutionDueMs: ms(r.resolution_due_at),
+        nextDueMs: ms(r.next_due_at),
         nextDueKind: r.next_due_kind,
-        nextCheckAt: iso(r.next_check_at),
+        nextCheckMs: ms(r.next_check_at),
         breachesKey: r.breaches_key,
         lastSeq: Number(r.last_seq),
         cadence: r.cadence_business_days,
@@ -175,12 +175,12 @@ async function expectStoredMatchesPerCase(which: 'all' | 'open'): Promise<number
       r.number,
     ).toEqual({
       number: r.number,
-      firstResponseDueAt: stored.firstResponseDueAt,
-      followUpDueAt: stored.followUpDueAt,
-      resolutionDueAt: stored.resolutionDueAt,
-      nextDueAt: stored.nextDueAt,
+      firstResponseDueMs: stored.firstResponseDueMs,
+      followUpDueMs: stored.followUpDueMs,
+      resolutionDueMs: stored.resolutionDueMs,
+      nextDueMs: stored.nextDueMs,
       nextDueKind: stored.nextDueKind,
-      nextCheckAt: stored.nextCheckAt,
+      nextCheckMs: stored.nextCheckMs,
       breachesKey: stored.breachesKey,
       lastSeq: stored.lastSeq,
       cadence: stored.cadence,
