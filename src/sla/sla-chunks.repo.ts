@@ -171,8 +171,11 @@ export function unchangedSince(prior: PriorState | undefined, row: SlaCaseRow, s
   );
 }
 
-const stateColumns = (states: StoredState[]) => {
-  const col = <T>(pick: (s: StoredState) => T) => states.map(pick);
+/** A state to store; `timeline` null when the row already holds the same digest (nothing to send). */
+export type StateUpdate = Omit<StoredState, 'timeline'> & { timeline: string | null };
+
+const stateColumns = (states: StateUpdate[]) => {
+  const col = <T>(pick: (s: StateUpdate) => T) => states.map(pick);
   return sql`unnest(${col((s) => s.caseId)}::uuid[], ${col((s) => s.calendarId)}::uuid[],
       ${col((s) => s.cadence)}::int[], ${col((s) => s.cadenceSource)}::text[],
       ${col((s) => s.cadenceScannedSeq)}::bigint[], ${col((s) => s.lastSeq)}::bigint[],
@@ -192,7 +195,7 @@ const instant = (column: string) => sql.raw(`(timestamptz 'epoch' + ${column} * 
  * set meanwhile wins over a detection made from an older read. No index covers a column written
  * here (migration 013), so PostgreSQL rewrites the rows in place.
  */
-export async function updateStates(db: Db, states: StoredState[], evaluatedAt: Date): Promise<void> {
+export async function updateStates(db: Db, states: StateUpdate[], evaluatedAt: Date): Promise<void> {
   if (states.length === 0) return;
   await sql`
     update case_sla s set
@@ -210,7 +213,7 @@ export async function updateStates(db: Db, states: StoredState[], evaluatedAt: D
       next_due_kind = v.next_kind,
       next_check_at = ${instant('v.next_check_ms')},
       breaches_key = v.breaches,
-      timeline = v.timeline
+      timeline = coalesce(v.timeline, s.timeline)
     from ${stateColumns(states)}
     where s.case_id = v.case_id`.execute(db);
 }

@@ -9,7 +9,14 @@ import { tryScanLock } from './case-sla.repo.js';
 import { type EvaluatedCase, evaluateLoaded } from './case-sla.service.js';
 import { loadPolicySet } from './policies.service.js';
 import type { SlaClockKind } from './sla.tables.js';
-import { loadScanChunk, saveStates, unchangedSince, updateStates } from './sla-chunks.repo.js';
+import {
+  loadScanChunk,
+  type PriorState,
+  type StateUpdate,
+  saveStates,
+  unchangedSince,
+  updateStates,
+} from './sla-chunks.repo.js';
 import {
   type BreachKey,
   type DueKey,
@@ -135,16 +142,19 @@ function notice(e: EvaluatedCase, key: DueKey, breach: BreachKey | null, now: Da
 async function storeChunk(
   trx: Kysely<DB>,
   deps: SlaScanDeps,
-  chunk: { evaluated: EvaluatedCase[]; changed: EvaluatedCase[]; prior: Map<string, unknown> },
+  chunk: { evaluated: EvaluatedCase[]; changed: EvaluatedCase[]; prior: Map<string, PriorState> },
   now: Date,
   result: SlaScanResult,
 ): Promise<void> {
   const { evaluated, changed, prior } = chunk;
-  await updateStates(
-    trx,
-    changed.filter((e) => prior.has(e.row.id)).map((e) => e.stored),
-    now,
-  );
+  const updates: StateUpdate[] = [];
+  for (const e of changed) {
+    const before = prior.get(e.row.id);
+    if (!before) continue;
+    // Most timelines did not change (a policy or calendar change): the digest is not sent again.
+    updates.push(before.timeline === e.stored.timeline ? { ...e.stored, timeline: null } : e.stored);
+  }
+  await updateStates(trx, updates, now);
   await saveStates(
     trx,
     changed.filter((e) => !prior.has(e.row.id)).map((e) => e.stored),
@@ -203,6 +213,9 @@ async function storeChunk(
   result.remindersSent += told.length - notified.length;
 }
 
+/** Cases evaluated between two turns of the event loop (a few milliseconds of CPU). */
+const EVALUATE_SLICE = 250;
+
 /** Lets queries already handed to the driver reach the server before a stretch of CPU work. */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -244,7 +257,15 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
       result.timelinesRead += chunk.reloaded;
 
       t = performance.now();
-      const evaluated = evaluateLoaded(cases, chunk.timelines, { calendars, policies, now });
+      // In slices, yielding between them: the driver sends a queued statement (the next load, this
+      // store) only from the event loop, so one long stretch of evaluation would idle the database.
+      const evaluated: EvaluatedCase[] = [];
+      for (let i = 0; i < cases.length; i += EVALUATE_SLICE) {
+        if (i > 0) await yieldToIo();
+        const slice = cases.slice(i, i + EVALUATE_SLICE);
+        for (const e of evaluateLoaded(slice, chunk.timelines, { calendars, policies, now }))
+          evaluated.push(e);
+      }
       const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
       for (const e of evaluated) {
         if (e.core.sink.length === 0) continue;
