@@ -12,6 +12,8 @@ export function slaPeriodicTask(deps: AppDeps): PeriodicTask {
       {
         db: deps.db,
         clock: deps.clock,
+        // On PostgreSQL (a pool) chunks are read beside the scan's transaction.
+        ...(deps.config.databaseUrl ? { readDb: deps.db } : {}),
         sendMail: async (db, mail) => {
           await enqueueNotificationMail({ db, clock: deps.clock, config: deps.config }, mail);
         },

@@ -37,6 +37,13 @@ export type SlaScanDeps = {
   sendMail?: SlaMailSender;
   /** Cases per chunk (default `SCAN_CHUNK`). */
   batchSize?: number;
+  /**
+   * Where chunks are read when not in the scan's own transaction: the pool, on PostgreSQL, so that
+   * one connection reads the next chunk while the transaction's connection stores this one (on
+   * PGlite, one connection: leave it out). Chunks are disjoint ranges of case ids, so a read never
+   * needs a write of the pass.
+   */
+  readDb?: Kysely<DB>;
 };
 
 /** Cases per chunk: large enough that per-query overhead vanishes, small enough to pipeline. */
@@ -238,7 +245,8 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
   const [calendars, policies] = await Promise.all([loadCalendarSet(trx), loadPolicySet(trx)]);
   result.loadMs += performance.now() - t;
   const limit = deps.batchSize ?? SCAN_CHUNK;
-  const load = (afterId: string | null) => loadScanChunk(trx, { afterId, limit, now, all });
+  const reader = deps.readDb ?? trx;
+  const load = (afterId: string | null) => loadScanChunk(reader, { afterId, limit, now, all });
   let next = load(null);
   // The previous chunk's store runs in the database while this chunk is evaluated here; one at a
   // time, so memory stays bounded by two chunks whatever the number of cases.

@@ -57,7 +57,8 @@ export function slaCommand(): Command {
       await withRuntime(opts, async (runtime) => {
         const deps = { db: runtime.database.db, clock: runtime.clock };
         if (opts.scan) {
-          const result = await runSlaScan(deps, { all: opts.all === true });
+          const readDb = runtime.database.kind === 'postgres' ? { readDb: runtime.database.db } : {};
+          const result = await runSlaScan({ ...deps, ...readDb }, { all: opts.all === true });
           if (!result)
             throw invalid('sla.scan_busy', 'Another server is scanning right now; try again shortly');
           if (opts.json) return printJson(result);

@@ -14,6 +14,12 @@ import { openTestDatabase, type TestDatabase } from '../support/test-db.js';
 let database: TestDatabase;
 const NOW = new Date('2026-11-24T02:00:00Z'); // Tuesday 10:00 in Shanghai
 const deps = () => ({ db: database.db, clock: fixedClock(NOW) });
+// On PostgreSQL the scan reads chunks through the pool while its transaction stores them, as a server does.
+const scanDeps = () => ({
+  ...deps(),
+  batchSize: CHUNK,
+  ...(database.kind === 'postgres' ? { readDb: database.db } : {}),
+});
 const CASES = 37;
 const CHUNK = 6; // small, so chunk boundaries and mixed digest/reload chunks happen
 const numbers: string[] = [];
@@ -202,7 +208,7 @@ afterAll(async () => {
 
 describe('the full SLA recompute in chunks', () => {
   it('stores for every case what evaluating it alone gives, reading every timeline the first time', async () => {
-    const first = await runSlaScan({ ...deps(), batchSize: CHUNK }, { all: true });
+    const first = await runSlaScan(scanDeps(), { all: true });
     expect(first).toMatchObject({ cases: CASES, statesWritten: CASES, timelinesRead: CASES });
     expect(first?.breachesRecorded).toBeGreaterThan(5);
     // Cadence promised in mail was detected on the way.
@@ -216,7 +222,7 @@ describe('the full SLA recompute in chunks', () => {
   });
 
   it('rewrites nothing and reads no timeline when nothing changed', async () => {
-    const again = await runSlaScan({ ...deps(), batchSize: CHUNK }, { all: true });
+    const again = await runSlaScan(scanDeps(), { all: true });
     expect(again).toMatchObject({ statesWritten: 0, timelinesRead: 0, breachesRecorded: 0 });
     // Closed cases (every fifth) are settled and not looked at again.
     const closed = numbers.filter((_, i) => STATUSES[i % 5] === 'closed').length;
@@ -264,7 +270,7 @@ describe('the full SLA recompute in chunks', () => {
     });
     await setCaseCadence(deps(), null, 'CAS-10012-RECOMP', 4);
 
-    const after = await runSlaScan({ ...deps(), batchSize: CHUNK }, { all: true });
+    const after = await runSlaScan(scanDeps(), { all: true });
     // The late mail's case and the merge's survivor are read again; the rest come from digests.
     expect(after?.timelinesRead).toBe(2);
     expect(after?.statesWritten).toBeGreaterThan(10);
