@@ -264,16 +264,19 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
       await yieldToIo();
       result.timelinesRead += chunk.reloaded;
 
-      t = performance.now();
       // In slices, yielding between them: the driver sends a queued statement (the next load, this
       // store) only from the event loop, so one long stretch of evaluation would idle the database.
+      // evaluateMs counts the evaluation itself, not what the event loop did in between.
       const evaluated: EvaluatedCase[] = [];
       for (let i = 0; i < cases.length; i += EVALUATE_SLICE) {
         if (i > 0) await yieldToIo();
+        t = performance.now();
         const slice = cases.slice(i, i + EVALUATE_SLICE);
         for (const e of evaluateLoaded(slice, chunk.timelines, { calendars, policies, now }))
           evaluated.push(e);
+        result.evaluateMs += performance.now() - t;
       }
+      t = performance.now();
       const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
       for (const e of evaluated) {
         if (e.core.sink.length === 0) continue;
