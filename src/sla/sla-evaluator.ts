@@ -77,15 +77,15 @@ export const activityFlags = (a: Pick<SlaActivity, 'kind' | 'fromEngineer' | 'ha
   (a.fromEngineer ? ACTIVITY_FROM_ENGINEER : 0) |
   (a.hasContent ? ACTIVITY_WITH_CONTENT : 0);
 
-/** Packs activities in time order (a stable sort; entries at the same instant keep their order). */
+/** Packs activities as they come; the evaluation puts them in time order (`inTimeOrder`). */
 export function packActivities(activities: readonly SlaActivity[]): PackedActivities {
   const out: PackedActivities = [];
   for (const a of activities) out.push(a.at.getTime(), activityFlags(a));
-  return inTimeOrder(out);
+  return out;
 }
 
-/** The pairs sorted by time; the input itself when already sorted (the usual case). */
-export function inTimeOrder(packed: PackedActivities): PackedActivities {
+/** The pairs sorted by time, stably; the input itself when already sorted (the usual case). */
+function inTimeOrder(packed: PackedActivities): PackedActivities {
   for (let i = 2; i < packed.length; i += 2) {
     if ((packed[i] as number) < (packed[i - 2] as number)) {
       const pairs: [number, number][] = [];

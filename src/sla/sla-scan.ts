@@ -24,6 +24,7 @@ import {
   recordBreaches,
   recordReminders,
 } from './sla-records.repo.js';
+import { slaWarnings } from './sla-state.js';
 
 /** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
 export type SlaMailSender = (
@@ -279,8 +280,7 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
       t = performance.now();
       const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
       for (const e of evaluated) {
-        if (e.core.sink.length === 0) continue;
-        for (const w of e.state.warnings) {
+        for (const w of slaWarnings(e.core)) {
           const k = `${w.calendar} ${w.year}`;
           if (!seen.has(k)) {
             seen.add(k);

@@ -332,7 +332,11 @@ export function presentCaseSla(core: CaseSlaCore, caseNumber: string): CaseSlaSt
     })),
     open: core.open.map((o) => ({ kind: o.kind, dueAt: iso(o.due), overdue: o.overdue })),
     nextCheckAt: core.nextCheck === null ? null : iso(core.nextCheck),
-    // One sink saw every year the evaluation touched; toWarnings sorts and names them.
-    warnings: core.sink.length === 0 ? [] : toWarnings(core.calendar, core.sink),
+    warnings: slaWarnings(core),
   };
+}
+
+/** The calendar years without holiday data the evaluation touched (one sink saw them all), named. */
+export function slaWarnings(core: CaseSlaCore): CalendarWarning[] {
+  return core.sink.length === 0 ? [] : toWarnings(core.calendar, core.sink);
 }
