@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestQueue, type IngestDeps } from '../../src/mail/inbound/ingest-pipeline.js';
+import {
+  createIngestQueue,
+  type IngestDeps,
+  type IngestQueue,
+} from '../../src/mail/inbound/ingest-pipeline.js';
 import { type SmtpListener, startSmtpListener } from '../../src/mail/inbound/smtp-listener.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { createLocalFileStore } from '../../src/platform/files/file-store.js';
@@ -12,6 +16,7 @@ import { openTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 let database: TestDatabase;
 let deps: IngestDeps;
+let queue: IngestQueue;
 let plain: SmtpListener;
 let tls: SmtpListener;
 let cert: Buffer;
@@ -24,7 +29,8 @@ beforeAll(async () => {
     clock: fixedClock('2026-05-06T02:00:00Z'),
     trackingPrefix: 'CMIT',
   };
-  const queue = createIngestQueue(deps);
+  // As `casedesk serve` runs it: 250 once stored, filing right after.
+  queue = createIngestQueue(deps, { acknowledge: 'stored' });
   plain = await startSmtpListener(queue, {
     host: '127.0.0.1',
     port: 0,
@@ -65,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await plain.close();
   await tls.close();
+  await queue.close();
   await database.drop();
 });
 
@@ -72,7 +79,7 @@ const transport = (port: number, extra: Record<string, unknown> = {}) =>
   nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...extra });
 
 describe('SMTP intake', () => {
-  it('answers 250 only once the message is stored and filed', async () => {
+  it('answers 250 only once the message is durably stored, then files it onto a case', async () => {
     const info = await transport(plain.port).sendMail({
       from: '王工 <wang@bank.example>',
       to: 'support@casedesk.test',
@@ -81,16 +88,23 @@ describe('SMTP intake', () => {
       messageId: '<smtp-1@bank.example>',
       attachments: [{ filename: '日志.txt', content: 'CBS.log excerpt' }],
     });
-    expect(info.response).toMatch(/^250 /);
-    // By the time the client has its 250, the case exists: no waiting, no polling.
-    const row = await database.db
+    expect(info.response).toMatch(/^250 .*\((accepted|threaded)\)/);
+    // By the time the client has its 250, the message is recorded and its raw bytes are on disk.
+    const received = await database.db
       .selectFrom('inbound_messages')
       .selectAll()
       .where('message_id', '=', 'smtp-1@bank.example')
       .executeTakeFirstOrThrow();
+    expect(['processing', 'threaded']).toContain(received.status);
+    expect(received.source).toMatch(/^smtp:/);
+    expect(await deps.files.has(received.raw_sha256)).toBe(true);
+    await queue.drain();
+    const row = await database.db
+      .selectFrom('inbound_messages')
+      .selectAll()
+      .where('id', '=', received.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('threaded');
-    expect(row.source).toMatch(/^smtp:/);
-    expect(await deps.files.has(row.raw_sha256)).toBe(true);
     const email = await database.db
       .selectFrom('emails')
       .selectAll()
@@ -113,6 +127,7 @@ describe('SMTP intake', () => {
     await send();
     const second = await send();
     expect(second.response).toMatch(/^250 .*duplicate/);
+    await queue.drain();
     const rows = await database.db
       .selectFrom('emails')
       .select('activity_id')
@@ -156,10 +171,12 @@ describe('SMTP intake', () => {
       ),
     );
     for (const t of senders) t.close();
+    await queue.drain();
     const count = await database.db
       .selectFrom('inbound_messages')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('message_id', 'like', 'load-%')
+      .where('status', '=', 'threaded')
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(40);
   });

@@ -57,6 +57,42 @@ export async function writeBatch(
   messages: PreparedMessage[],
   ctx: BatchContext,
 ): Promise<IngestOutcome[]> {
+  const intake = await claimBatch(trx, messages, ctx);
+  const filed = await fileBatch(
+    trx,
+    intake.claimed.map((c) => ({ message: messages[c.index] as PreparedMessage, inboundId: c.inboundId })),
+    ctx,
+    intake.onTimeline,
+  );
+  intake.claimed.forEach((c, k) => {
+    intake.outcomes[c.index] = filed[k] as IngestOutcome;
+  });
+  return intake.outcomes as IngestOutcome[];
+}
+
+/** A message recorded as received (its inbound_messages row), not filed onto a case yet. */
+export type ClaimedMessage = { message: PreparedMessage; inboundId: string };
+
+export type ClaimResult = {
+  /** Per input message: its outcome when it is a duplicate, else null (claimed: see `claimed`). */
+  outcomes: (IngestOutcome | null)[];
+  /** The messages recorded by this claim (or re-filed), in arrival order. */
+  claimed: { index: number; inboundId: string }[];
+  /** Our own sent mail among the batch's Message-IDs, and its case. */
+  onTimeline: Map<string, string>;
+};
+
+/**
+ * The first half of a batch: dedupe (within the batch, against earlier deliveries, against our own
+ * sent mail coming back) and the record of each new message as received. Once this commits, the
+ * message is durably stored (its raw bytes are fsynced before the commit): filing it onto a case
+ * (fileBatch) may follow in a later transaction, and does after a crash (see intake-recovery.ts).
+ */
+export async function claimBatch(
+  trx: Kysely<DB>,
+  messages: PreparedMessage[],
+  ctx: Pick<BatchContext, 'now'>,
+): Promise<ClaimResult> {
   const outcomes: (IngestOutcome | null)[] = messages.map(() => null);
   const duplicate = (m: PreparedMessage, caseNumber: string | null = null): IngestOutcome => ({
     status: 'duplicate',
@@ -125,11 +161,31 @@ export async function writeBatch(
       if (p && p.rawSha256 !== m.rawSha256) otherBytes.push({ ...claimRow(m), duplicateOf: p.id });
     }
   }
-  const work = fresh.filter((i) => claimed.has((messages[i] as PreparedMessage).rawSha256));
-  const batch = work.map((i) => messages[i] as PreparedMessage);
   await recordDuplicates(trx, otherBytes);
-  if (batch.length === 0) return outcomes as IngestOutcome[];
+  return {
+    outcomes,
+    claimed: fresh.flatMap((index) => {
+      const inboundId = claimed.get((messages[index] as PreparedMessage).rawSha256);
+      return inboundId ? [{ index, inboundId }] : [];
+    }),
+    onTimeline,
+  };
+}
 
+/**
+ * The second half of a batch: threads claimed messages onto their cases (or the review queue, or
+ * "needs attention") and writes the timeline, participants, status effects and notifications.
+ * Results are in the order of `items`.
+ */
+export async function fileBatch(
+  trx: Kysely<DB>,
+  items: ClaimedMessage[],
+  ctx: BatchContext,
+  onTimeline: Map<string, string> = new Map(),
+): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = [];
+  if (items.length === 0) return outcomes;
+  const batch = items.map((c) => c.message);
   const lookups = await lookUp(trx, batch, onTimeline);
   const plan = planBatch(batch, lookups, ctx);
 
@@ -234,7 +290,7 @@ export async function writeBatch(
       const m = batch[e.index] as PreparedMessage;
       return {
         activityId: activityOf.get(e.index) as string,
-        inboundMessageId: claimed.get(m.rawSha256) as string,
+        inboundMessageId: (items[e.index] as ClaimedMessage).inboundId,
         rawSha256: m.rawSha256,
         html: m.mail?.html ?? null,
         threadRoot: m.threadRoot,
@@ -265,7 +321,7 @@ export async function writeBatch(
   }
 
   const finish: FinishRow[] = [];
-  const idOf = (index: number) => claimed.get((batch[index] as PreparedMessage).rawSha256) as string;
+  const idOf = (index: number) => (items[index] as ClaimedMessage).inboundId;
   for (const e of plan.emails) {
     const m = batch[e.index] as PreparedMessage;
     const activityId = activityOf.get(e.index) as string;
@@ -278,7 +334,7 @@ export async function writeBatch(
       reason: null,
       namedCaseId: null,
     });
-    outcomes[work[e.index] as number] = {
+    outcomes[e.index] = {
       status: 'threaded',
       rawSha256: m.rawSha256,
       messageId: m.messageId,
@@ -299,7 +355,7 @@ export async function writeBatch(
       reason: r.reason,
       namedCaseId: r.namedCaseId,
     });
-    outcomes[work[r.index] as number] = {
+    outcomes[r.index] = {
       status: 'review',
       rawSha256: m.rawSha256,
       messageId: m.messageId,
@@ -318,7 +374,7 @@ export async function writeBatch(
       reason: a.reason,
       namedCaseId: null,
     });
-    outcomes[work[a.index] as number] = {
+    outcomes[a.index] = {
       status: 'needs_attention',
       rawSha256: m.rawSha256,
       messageId: m.messageId,
@@ -330,7 +386,7 @@ export async function writeBatch(
     notices,
     finish,
   });
-  return outcomes as IngestOutcome[];
+  return outcomes;
 }
 
 async function lookUp(

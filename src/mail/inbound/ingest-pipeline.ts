@@ -4,8 +4,15 @@ import type { Clock } from '../../platform/clock.js';
 import type { DB } from '../../platform/db/db.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { DEFAULT_REOPEN_WINDOW_MS } from '../threading/thread-decision.js';
-import { claimMessagesUnlessSent } from './ingest.repo.js';
-import { type IngestOutcome, writeBatch } from './ingest-batch.js';
+import { claimMessagesUnlessSent, findUnfiled, lockUnfiled, markUnfiledForAttention } from './ingest.repo.js';
+import {
+  type BatchContext,
+  type ClaimedMessage,
+  claimBatch,
+  fileBatch,
+  type IngestOutcome,
+  writeBatch,
+} from './ingest-batch.js';
 import { finishMessages } from './ingest-writes.repo.js';
 import { createParsePool, type Parse, type ParsePool } from './parse-pool.js';
 import { type ParsedRaw, parseRaw } from './parse-raw.js';
@@ -82,24 +89,20 @@ export async function commitPrepared(
   }
 }
 
-async function inTransaction(
-  deps: IngestDeps,
-  messages: PreparedMessage[],
-  stored: Promise<unknown>,
-): Promise<IngestOutcome[]> {
-  const ctx = {
+function batchContext(deps: IngestDeps): BatchContext {
+  return {
     now: deps.clock.now(),
     trackingPrefix: deps.trackingPrefix,
     policy: { reopenWindowMs: deps.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS },
     ownAddresses: new Set((deps.ownAddresses ?? []).flatMap((a) => normalAddress(a) ?? [])),
   };
+}
+
+/** Runs `work` again after a serialization failure or deadlock (up to four times in all). */
+async function retryingConflicts<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.db.transaction().execute(async (trx) => {
-        const outcomes = await writeBatch(trx, messages, ctx);
-        await stored; // commit only once the raw bytes and attachments are durable
-        return outcomes;
-      });
+      return await work();
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (attempt >= 4 || typeof code !== 'string' || !RETRYABLE.has(code)) throw err;
@@ -107,8 +110,121 @@ async function inTransaction(
   }
 }
 
+/** Runs `work` in a transaction that commits only once `stored` settled well. */
+const withRetries = <T>(
+  deps: IngestDeps,
+  stored: Promise<unknown>,
+  work: (trx: Kysely<DB>, ctx: BatchContext) => Promise<T>,
+): Promise<T> =>
+  retryingConflicts(() =>
+    deps.db.transaction().execute(async (trx) => {
+      const out = await work(trx, batchContext(deps));
+      await stored; // commit only once the raw bytes and attachments are durable
+      return out;
+    }),
+  );
+
+const inTransaction = (deps: IngestDeps, messages: PreparedMessage[], stored: Promise<unknown>) =>
+  withRetries(deps, stored, (trx, ctx) => writeBatch(trx, messages, ctx));
+
+/** What intake made of a message: a final outcome (duplicate, unreadable…) or its received record. */
+export type Intake = { outcome: IngestOutcome } | { claimed: ClaimedMessage };
+
+/**
+ * Records prepared messages as received, once their bytes are durable (`stored`), in one statement
+ * that commits on its own: from then on they are durably stored and may be acknowledged; filing them
+ * onto cases is fileClaimed's work. A batch that fails is retried message by message, and a message
+ * that still fails is recorded as needing attention, as in commitPrepared.
+ */
+export async function claimPrepared(
+  deps: IngestDeps,
+  messages: PreparedMessage[],
+  stored: Promise<unknown> = Promise.resolve(),
+): Promise<Intake[]> {
+  // No transaction: once the bytes are durable, the claim is one statement that commits on its own
+  // (and, only when there are duplicates, their trace): two round trips fewer per intake batch.
+  const claim = async (batch: PreparedMessage[]) => {
+    await stored;
+    const intake = await retryingConflicts(() => claimBatch(deps.db, batch, batchContext(deps)));
+    const out: Intake[] = intake.outcomes.map((o) => ({ outcome: o as IngestOutcome }));
+    for (const c of intake.claimed)
+      out[c.index] = { claimed: { message: batch[c.index] as PreparedMessage, inboundId: c.inboundId } };
+    return out;
+  };
+  if (messages.length === 0) {
+    await stored;
+    return [];
+  }
+  try {
+    return await claim(messages);
+  } catch (err) {
+    await stored; // the bytes are not durable: fail the whole batch, record nothing
+    const out: Intake[] = [];
+    for (const m of messages) {
+      try {
+        out.push(...(await claim([m])));
+      } catch (single) {
+        out.push({ outcome: await recordFailure(deps, m, messages.length === 1 ? err : single) });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Files messages recorded as received onto their cases, in order; each is filed once, however many
+ * servers try (lockUnfiled). A batch that fails is retried message by message; a message that still
+ * fails is marked as needing attention. Throws only when even that cannot be written: the messages
+ * then stay received and unfiled, and a recovery sweep files them later.
+ */
+export async function fileClaimed(deps: IngestDeps, items: ClaimedMessage[]): Promise<IngestOutcome[]> {
+  const file = (batch: ClaimedMessage[]) =>
+    withRetries(deps, Promise.resolve(), async (trx, ctx) => {
+      const unfiled = await lockUnfiled(
+        trx,
+        batch.map((c) => c.inboundId),
+      );
+      const mine = batch.filter((c) => unfiled.has(c.inboundId));
+      const filed = await fileBatch(trx, mine, ctx);
+      return batch.map(
+        (c): IngestOutcome =>
+          unfiled.has(c.inboundId)
+            ? (filed[mine.indexOf(c)] as IngestOutcome)
+            : {
+                status: 'duplicate',
+                rawSha256: c.message.rawSha256,
+                messageId: c.message.messageId,
+                caseNumber: null,
+              },
+      );
+    });
+  if (items.length === 0) return [];
+  try {
+    return await file(items);
+  } catch (err) {
+    const out: IngestOutcome[] = [];
+    for (const c of items) {
+      try {
+        out.push(...(await file([c])));
+      } catch (single) {
+        const reason = failureReason(items.length === 1 ? err : single);
+        const { rawSha256, messageId } = c.message;
+        out.push(
+          (await markUnfiledForAttention(deps.db, c.inboundId, reason))
+            ? { status: 'needs_attention', rawSha256, messageId, reason }
+            : { status: 'duplicate', rawSha256, messageId, caseNumber: null },
+        );
+      }
+    }
+    return out;
+  }
+}
+
+const failureReason = (err: unknown) =>
+  `could not be filed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000);
+
 async function recordFailure(deps: IngestDeps, m: PreparedMessage, err: unknown): Promise<IngestOutcome> {
-  const reason = `could not be filed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000);
+  const reason = failureReason(err);
   return deps.db.transaction().execute(async (trx) => {
     const { claimed } = await claimMessagesUnlessSent(trx, [
       {
@@ -146,19 +262,56 @@ export async function ingestRawMessage(
   return outcome as IngestOutcome;
 }
 
-/**
- * Group commit for receivers with many concurrent deliveries (SMTP sessions, bulk import): each
- * message is parsed as it arrives; whatever is parsed when the previous batch is done forms the
- * next batch. A batch's files are written and fsynced side by side while its transaction runs,
- * which commits only once they are durable; batches are recorded one after another in ARRIVAL
- * order (so a reply right after the message it answers lands on the same case). Each caller's
- * promise resolves after ITS batch committed. `parse: inThreadParse(...)` parses on the event loop.
- */
-/** How long a batch waits for messages already received to finish parsing (see flush). */
+/** How long a batch waits for messages already received to finish parsing (see store). */
 const GATHER_MS = 3;
+/** How long filing waits for a fuller batch while intake is busy. */
+const FILE_GATHER_MS = 10;
+/** A message received this long ago and still not filed was left by a crash (or a stopped server). */
+const RECOVER_AFTER_MS = 2 * 60_000;
+const RECOVER_EVERY_MS = 60_000;
+const RECOVER_BATCH = 500;
 
-export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number; parse?: Parse } = {}) {
+/** A received message recorded as durably stored and waiting to be filed (`accept`). */
+export type Accepted = { status: 'accepted'; rawSha256: string; messageId: string | null; inboundId: string };
+
+type Waiter<T> = { resolve: (value: T) => void; reject: (err: unknown) => void };
+
+/**
+ * Group commit for receivers with many concurrent deliveries (SMTP sessions, bulk import). Each
+ * message is parsed as it arrives; whatever is parsed when the previous batch is done forms the
+ * next one, and its files are written and fsynced beside its database work. Batches are recorded
+ * strictly in arrival order (a reply right after the message it answers lands on the same case).
+ *
+ * With `acknowledge: 'stored'` (the SMTP listener) that happens in two stages side by side:
+ * 1. Intake: once the batch's bytes are durable, one statement records its messages as received
+ *    (dedupe included). The message is now durably stored: `accept` resolves (the SMTP 250).
+ * 2. Filing: received messages are threaded onto their cases in batches that grow while intake
+ *    runs ahead — many messages per transaction instead of the few that senders waiting for their
+ *    250 have in flight. `ingest` resolves here.
+ * A message received but not filed when the process died is filed by a recovery sweep of any
+ * queue, on any server (every minute, messages received more than two minutes before); each
+ * message is filed once (fileClaimed).
+ *
+ * With `acknowledge: 'filed'` (default) one transaction per batch does both.
+ * `parse: inThreadParse(...)` parses on the event loop.
+ */
+export function createIngestQueue(
+  deps: IngestDeps,
+  options: {
+    maxBatch?: number;
+    parse?: Parse;
+    /**
+     * `stored` (SMTP): intake and filing in separate transactions, so `accept` resolves before
+     * filing. `filed` (default: bulk import, tests): one transaction per batch records and files
+     * its messages, the cheapest when nobody waits for an acknowledgement; `accept` then resolves
+     * once the message is filed.
+     */
+    acknowledge?: 'stored' | 'filed';
+    recoverAfterMs?: number;
+  } = {},
+) {
   const maxBatch = options.maxBatch ?? 100;
+  const twoStages = options.acknowledge === 'stored';
   // Parsing runs in worker threads (parse-pool.ts) unless the caller brings its own parser.
   const pool = options.parse ? null : createParsePool(deps.trackingPrefix);
   const parse: Parse = options.parse ?? (pool as ParsePool).parse;
@@ -167,11 +320,14 @@ export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number
     failed: unknown;
     /** Settles when parsing is done (either way). */
     parsedOrFailed: Promise<unknown>;
-    resolve: (o: IngestOutcome) => void;
-    reject: (e: unknown) => void;
+    accepted: Waiter<IngestOutcome | Accepted> | null;
+    filed: Waiter<IngestOutcome> | null;
   };
+  type Unfiled = { item: ClaimedMessage; filed: Waiter<IngestOutcome> | null };
   const waiting: Slot[] = [];
-  let flushing: Promise<void> | null = null;
+  const unfiled: Unfiled[] = [];
+  let storing: Promise<void> | null = null;
+  let filing: Promise<void> | null = null;
   const ready = (s: Slot | undefined) => s !== undefined && (s.parsed !== null || s.failed !== null);
 
   const readyPrefix = () => {
@@ -179,9 +335,19 @@ export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number
     while (n < waiting.length && n < maxBatch && ready(waiting[n])) n++;
     return n;
   };
+  const settle = (s: Slot, outcome: IngestOutcome) => {
+    s.accepted?.resolve(outcome);
+    s.filed?.resolve(outcome);
+  };
+  const fail = (s: Slot, err: unknown) => {
+    s.accepted?.reject(err);
+    s.filed?.reject(err);
+  };
 
-  async function flush(): Promise<void> {
+  async function store(): Promise<void> {
     while (ready(waiting[0])) {
+      // Backpressure: intake runs ahead of filing by a few batches at most.
+      while (unfiled.length >= 4 * maxBatch && filing) await filing;
       // Messages already received but still being parsed join this batch if they are done within
       // GATHER_MS: one commit for all of them rather than one for those parsed first and another for
       // the rest (with every SMTP sender waiting for its 250, that halves the commits per message).
@@ -190,66 +356,178 @@ export function createIngestQueue(deps: IngestDeps, options: { maxBatch?: number
         const pending = waiting.slice(parsed, maxBatch).map((s) => s.parsedOrFailed);
         await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, GATHER_MS))]);
       }
-      const n = readyPrefix();
-      const taken = waiting.splice(0, n);
-      for (const s of taken) if (s.failed !== null) s.reject(s.failed);
+      const taken = waiting.splice(0, readyPrefix());
+      for (const s of taken) if (s.failed !== null) fail(s, s.failed);
       const batch = taken.filter((s): s is Slot & { parsed: ParsedRaw } => s.parsed !== null);
       try {
         const stored = deps.files.putMany(batch.flatMap((s) => s.parsed.contents));
-        stored.catch(() => undefined); // awaited by commitPrepared; this only keeps it from going unhandled
-        const outcomes = await commitPrepared(
-          deps,
-          batch.map((s) => s.parsed.message),
-          stored,
-        );
+        stored.catch(() => undefined); // awaited below; this only keeps it from going unhandled
+        const messages = batch.map((s) => s.parsed.message);
+        if (!twoStages) {
+          const outcomes = await commitPrepared(deps, messages, stored);
+          batch.forEach((s, i) => {
+            settle(s, outcomes[i] as IngestOutcome);
+          });
+          continue;
+        }
+        const intake = await claimPrepared(deps, messages, stored);
         batch.forEach((s, i) => {
-          s.resolve(outcomes[i] as IngestOutcome);
+          const r = intake[i] as Intake;
+          if ('outcome' in r) {
+            settle(s, r.outcome);
+            return;
+          }
+          unfiled.push({ item: r.claimed, filed: s.filed });
+          const { rawSha256, messageId } = r.claimed.message;
+          s.accepted?.resolve({ status: 'accepted', rawSha256, messageId, inboundId: r.claimed.inboundId });
         });
+        kickFiling();
       } catch (err) {
-        for (const s of batch) s.reject(err);
+        for (const s of batch) fail(s, err);
       }
     }
   }
-  const kick = () => {
-    if (flushing) return; // the running flush picks up whatever is ready when it loops
-    flushing = flush().finally(() => {
-      flushing = null;
-      if (ready(waiting[0])) kick();
+
+  async function file(): Promise<void> {
+    while (unfiled.length > 0) {
+      // While messages keep arriving, a short wait fills the filing batch: fewer, larger
+      // transactions for the same mail (nobody waits on it: receivers acknowledged at intake).
+      if (unfiled.length < maxBatch && (storing || waiting.length > 0))
+        await new Promise((r) => setTimeout(r, FILE_GATHER_MS));
+      const taken = unfiled.splice(0, maxBatch);
+      try {
+        const outcomes = await fileClaimed(
+          deps,
+          taken.map((u) => u.item),
+        );
+        taken.forEach((u, i) => {
+          u.filed?.resolve(outcomes[i] as IngestOutcome);
+        });
+      } catch (err) {
+        // Still recorded as received: the recovery sweep files them once the database is back.
+        for (const u of taken) u.filed?.reject(err);
+      }
+    }
+  }
+
+  const kickStore = () => {
+    if (storing) return; // the running loop picks up whatever is ready when it loops
+    storing = store().finally(() => {
+      storing = null;
+      if (ready(waiting[0])) kickStore();
+    });
+  };
+  const kickFiling = () => {
+    if (filing) return;
+    filing = file().finally(() => {
+      filing = null;
+      if (unfiled.length > 0) kickFiling();
     });
   };
 
+  /** Files messages left received but unfiled (by a crash), oldest first; returns how many it found. */
+  async function recover(olderThanMs = options.recoverAfterMs ?? RECOVER_AFTER_MS): Promise<number> {
+    const before = new Date(deps.clock.now().getTime() - olderThanMs);
+    const rows = await findUnfiled(deps.db, before, RECOVER_BATCH);
+    const done: Promise<unknown>[] = [];
+    for (const row of rows) {
+      const raw = await readStored(deps.files, row.rawSha256);
+      if (!raw) {
+        await markUnfiledForAttention(deps.db, row.id, 'the raw message is missing from the file store');
+        continue;
+      }
+      const parsed = await parse(raw, row.source);
+      done.push(
+        new Promise<IngestOutcome>((resolve, reject) => {
+          unfiled.push({ item: { message: parsed.message, inboundId: row.id }, filed: { resolve, reject } });
+          kickFiling();
+        }).catch(() => undefined),
+      );
+    }
+    await Promise.all(done);
+    return rows.length;
+  }
+  let recovering: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    recovering = recovering.then(() => recover()).catch(() => undefined); // retried at the next sweep
+  };
+  setImmediate(sweep);
+  const timer = setInterval(sweep, RECOVER_EVERY_MS);
+  timer.unref();
+
   async function drain(): Promise<void> {
-    while (flushing || waiting.length > 0) {
-      if (flushing) await flushing;
+    while (storing || filing || waiting.length > 0 || unfiled.length > 0) {
+      if (storing) await storing;
+      else if (filing) await filing;
       else await new Promise((r) => setTimeout(r, 5));
     }
   }
 
+  const enqueue = (raw: Uint8Array, source: IngestSource, slot: Slot) => {
+    waiting.push(slot);
+    slot.parsedOrFailed = parse(raw, source).then(
+      (parsed) => {
+        slot.parsed = parsed;
+        kickStore();
+      },
+      (err: unknown) => {
+        slot.failed = err ?? new Error('reading the message failed');
+        kickStore();
+      },
+    );
+  };
+  const slot = (): Slot => ({
+    parsed: null,
+    failed: null,
+    parsedOrFailed: Promise.resolve(),
+    accepted: null,
+    filed: null,
+  });
+
   return {
+    /** Resolves once the message is filed (threaded, queued for review, or needing attention). */
     ingest(raw: Uint8Array, source: IngestSource): Promise<IngestOutcome> {
       return new Promise<IngestOutcome>((resolve, reject) => {
-        const slot: Slot = { parsed: null, failed: null, parsedOrFailed: Promise.resolve(), resolve, reject };
-        waiting.push(slot);
-        slot.parsedOrFailed = parse(raw, source).then(
-          (parsed) => {
-            slot.parsed = parsed;
-            kick();
-          },
-          (err: unknown) => {
-            slot.failed = err ?? new Error('reading the message failed');
-            kick();
-          },
-        );
+        const s = slot();
+        s.filed = { resolve, reject };
+        enqueue(raw, source, s);
       });
     },
-    /** Waits until everything queued so far is written. */
+    /**
+     * Resolves once the message is durably stored (raw bytes fsynced, recorded as received) or found
+     * to be a duplicate: what a receiver needs before it acknowledges. Filing follows in the queue.
+     */
+    accept(raw: Uint8Array, source: IngestSource): Promise<IngestOutcome | Accepted> {
+      return new Promise<IngestOutcome | Accepted>((resolve, reject) => {
+        const s = slot();
+        s.accepted = { resolve, reject };
+        enqueue(raw, source, s);
+      });
+    },
+    /** Waits until everything queued so far is stored and filed. */
     drain,
-    /** Drains, then stops the queue's parse workers (they never keep the process alive anyway). */
+    /** Files what a crash left unfiled (see above); `olderThanMs` 0 takes every unfiled message. */
+    recover: (olderThanMs?: number) => {
+      const run = recovering.then(() => recover(olderThanMs));
+      recovering = run.catch(() => undefined);
+      return run;
+    },
+    /** Drains, then stops the recovery sweep and the queue's parse workers. */
     async close(): Promise<void> {
+      clearInterval(timer);
+      await recovering;
       await drain();
       await pool?.close();
     },
   };
+}
+
+/** The bytes of a stored file, or null when the store does not have it. */
+async function readStored(files: FileStore, sha256: string): Promise<Buffer | null> {
+  if (!(await files.has(sha256))) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of files.open(sha256)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 export type IngestQueue = ReturnType<typeof createIngestQueue>;

@@ -70,6 +70,47 @@ export async function claimMessagesUnlessSent(
   };
 }
 
+/**
+ * Locks received messages for filing and returns those still waiting to be filed. A message filed
+ * meanwhile by another server (a recovery sweep racing the server that received it) is left out:
+ * its row lock makes this wait for that transaction, and its status is then no longer `processing`.
+ */
+export async function lockUnfiled(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await sql<{ id: string }>`
+    update inbound_messages set status = status
+    where id = any(${ids}::uuid[]) and status = 'processing'
+    returning id`.execute(db);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Marks a received message that could not be filed as needing attention (unless it was filed meanwhile). */
+export async function markUnfiledForAttention(db: Db, id: string, reason: string): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    update inbound_messages set status = 'needs_attention', reason = ${reason}
+    where id = ${id}::uuid and status = 'processing'
+    returning id`.execute(db);
+  return rows.length > 0;
+}
+
+/** Messages recorded as received (claimed) at or before `before` and still not filed: left by a crash. */
+export async function findUnfiled(
+  db: Db,
+  before: Date,
+  limit: number,
+): Promise<{ id: string; rawSha256: string; source: string }[]> {
+  const rows = await db
+    .selectFrom('inbound_messages')
+    .select(['id', 'raw_sha256', 'source'])
+    .where('status', '=', 'processing')
+    .where('received_at', '<=', before)
+    .orderBy('received_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, rawSha256: r.raw_sha256, source: r.source }));
+}
+
 /** Where earlier deliveries of these messages went (for the duplicate report). */
 export async function findPriorDeliveries(
   db: Db,

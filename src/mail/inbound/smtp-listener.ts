@@ -30,8 +30,9 @@ export function acceptsRecipient(recipients: readonly string[], address: string)
 
 /**
  * CaseDesk's SMTP listener: receives mail for the configured addresses and answers 250 only after
- * the message is durably stored (raw bytes in the file store, record committed). A failure to store
- * answers 451, so the sending server keeps the message and tries again: nothing is lost.
+ * the message is durably stored (raw bytes fsynced in the file store, recorded as received in the
+ * database); the queue files it onto its case right after. A failure to store answers 451, so the
+ * sending server keeps the message and tries again: nothing is lost.
  */
 export async function startSmtpListener(
   queue: IngestQueue,
@@ -59,7 +60,7 @@ export async function startSmtpListener(
         }
         const raw = Buffer.concat(chunks);
         queue
-          .ingest(raw, `smtp:${session.remoteAddress}`)
+          .accept(raw, `smtp:${session.remoteAddress}`)
           .then((outcome) =>
             callback(null, `stored as ${outcome.rawSha256.slice(0, 16)} (${outcome.status})`),
           )

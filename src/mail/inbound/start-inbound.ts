@@ -48,7 +48,9 @@ export async function startInbound(
     const recipients = parseRecipients(config.smtpRecipients);
     const ingest = inboundDeps(deps, ownAddresses(initial));
     const host = config.smtpHost ?? config.host;
-    const listener = await startSmtpListener(createIngestQueue(ingest), {
+    // 250 once a message is durably stored; filing onto its case follows (see createIngestQueue).
+    const queue = createIngestQueue(ingest, { acknowledge: 'stored' });
+    const listener = await startSmtpListener(queue, {
       host,
       port: config.smtpPort,
       recipients,
@@ -61,6 +63,7 @@ export async function startInbound(
     stops.push(async () => {
       runtime.listener = null;
       await listener.close();
+      await queue.close(); // files what was acknowledged; a crash instead leaves it to a recovery sweep
     });
     lines.push(
       `SMTP intake on ${host}:${listener.port}${tls ? ' (STARTTLS)' : ''}, accepting ${recipients.length ? recipients.join(', ') : 'any recipient'}`,
