@@ -265,7 +265,7 @@ export async function ingestRawMessage(
 /** How long a batch waits for messages already received to finish parsing (see store). */
 const GATHER_MS = 3;
 /** How long filing waits for a fuller batch while intake is busy. */
-const FILE_GATHER_MS = 10;
+const FILE_GATHER_MS = 50;
 /** A message received this long ago and still not filed was left by a crash (or a stopped server). */
 const RECOVER_AFTER_MS = 2 * 60_000;
 const RECOVER_EVERY_MS = 60_000;
