@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   claimPrepared,
   createIngestQueue,
+  fileClaimed,
   type IngestDeps,
   type IngestOutcome,
   prepareRaw,
@@ -141,5 +142,53 @@ describe('intake recovery', () => {
     expect(first?.case_id).toBeTruthy();
     expect(second?.case_id).toBe(first?.case_id);
     await q.close();
+  });
+});
+
+describe('intake failures', () => {
+  it('acknowledges nothing and records nothing when the bytes cannot be stored', async () => {
+    const failing: IngestDeps = {
+      ...deps,
+      files: { ...deps.files, putMany: async () => Promise.reject(new Error('disk full')) },
+    };
+    const q = createIngestQueue(failing, { acknowledge: 'stored', parse });
+    await expect(
+      q.accept(
+        buildMail({ from: 'a@full.example', subject: 'lost?', messageId: 'full-1@full.example' }),
+        'smtp:x',
+      ),
+    ).rejects.toThrow(/disk full/);
+    const rows = await database.db
+      .selectFrom('inbound_messages')
+      .select('id')
+      .where('message_id', '=', 'full-1@full.example')
+      .execute();
+    expect(rows).toEqual([]); // the sender was told 451 and keeps the message
+    await q.close();
+  });
+
+  it('lists a received message that cannot be filed as needing attention and files the rest', async () => {
+    const good = await prepareRaw(
+      deps,
+      buildMail({ from: 'ok@fail.example', subject: 'fine', messageId: 'f-1@fail.example' }),
+      'smtp:x',
+    );
+    const bad = await prepareRaw(
+      deps,
+      buildMail({ from: 'ok@fail.example', subject: 'broken', messageId: 'f-2@fail.example' }),
+      'smtp:x',
+    );
+    const intake = await claimPrepared(deps, [good, bad]);
+    const claimed = intake.map((i) => ('claimed' in i ? i.claimed : null));
+    const [first, second] = claimed;
+    if (!first || !second?.message.mail) throw new Error('not claimed');
+    // PostgreSQL refuses a NUL character in text: the filing transaction fails for this message.
+    second.message.mail.subject = 'broken\u0000subject';
+    const outcomes = await fileClaimed(deps, [first, second]);
+    expect(outcomes.map((o) => o.status)).toEqual(['threaded', 'needs_attention']);
+    const row = await statusOf(second.inboundId);
+    expect(row.status).toBe('needs_attention');
+    expect(row.reason).toMatch(/could not be filed/);
+    expect((await statusOf(first.inboundId)).status).toBe('threaded');
   });
 });
