@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { createIngestQueue } from '../src/mail/inbound/ingest-pipeline.js';
+import { createIngestQueue } from '../src/mail/inbound/ingest-queue.js';
 import { startSmtpListener } from '../src/mail/inbound/smtp-listener.js';
 import { systemClock } from '../src/platform/clock.js';
 import { createLocalFileStore } from '../src/platform/files/file-store.js';

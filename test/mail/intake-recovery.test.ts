@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   claimPrepared,
-  createIngestQueue,
   fileClaimed,
   type IngestDeps,
   type IngestOutcome,
   prepareRaw,
 } from '../../src/mail/inbound/ingest-pipeline.js';
+import { createIngestQueue } from '../../src/mail/inbound/ingest-queue.js';
 import { inThreadParse } from '../../src/mail/inbound/parse-pool.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { createLocalFileStore } from '../../src/platform/files/file-store.js';

@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createIngestQueue,
-  type IngestDeps,
-  type IngestQueue,
-} from '../../src/mail/inbound/ingest-pipeline.js';
+import type { IngestDeps } from '../../src/mail/inbound/ingest-pipeline.js';
+import { createIngestQueue, type IngestQueue } from '../../src/mail/inbound/ingest-queue.js';
 import { type SmtpListener, startSmtpListener } from '../../src/mail/inbound/smtp-listener.js';
 import { fixedClock } from '../../src/platform/clock.js';
 import { createLocalFileStore } from '../../src/platform/files/file-store.js';

@@ -2,12 +2,8 @@ import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { invalid } from '../../platform/errors.js';
-import {
-  createIngestQueue,
-  type IngestDeps,
-  type IngestOutcome,
-  type IngestQueue,
-} from './ingest-pipeline.js';
+import type { IngestDeps, IngestOutcome } from './ingest-pipeline.js';
+import { createIngestQueue, type IngestQueue } from './ingest-queue.js';
 import { looksLikeMbox, splitMbox } from './mbox-reader.js';
 import type { Parse } from './parse-pool.js';
 

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import type { IngestQueue } from './ingest-pipeline.js';
+import type { IngestQueue } from './ingest-queue.js';
 
 export type SmtpListenerOptions = {
   host: string;

@@ -4,7 +4,7 @@ import { type EffectiveMailbox, loadMailSettings } from '../settings/effective-s
 import { imapStatus, mailRuntime, onMailSettingsChanged } from '../settings/mail-runtime.js';
 import { startImapPoller } from './imap-poller.js';
 import { inboundDeps, parseRecipients } from './inbound-deps.js';
-import { createIngestQueue } from './ingest-pipeline.js';
+import { createIngestQueue } from './ingest-queue.js';
 import { startSmtpListener } from './smtp-listener.js';
 
 type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
