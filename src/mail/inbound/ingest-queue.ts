@@ -12,6 +12,7 @@ import {
 } from './ingest-pipeline.js';
 import { createParsePool, type Parse, type ParsePool } from './parse-pool.js';
 import type { ParsedRaw } from './parse-raw.js';
+import { readAll } from './review.service.js';
 
 /** How long a batch waits for messages already received to finish parsing (see store). */
 const GATHER_MS = 3;
@@ -275,10 +276,7 @@ export function createIngestQueue(
 
 /** The bytes of a stored file, or null when the store does not have it. */
 async function readStored(files: FileStore, sha256: string): Promise<Buffer | null> {
-  if (!(await files.has(sha256))) return null;
-  const chunks: Buffer[] = [];
-  for await (const chunk of files.open(sha256)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return (await files.has(sha256)) ? readAll(files.open(sha256)) : null;
 }
 
 export type IngestQueue = ReturnType<typeof createIngestQueue>;
