@@ -18,26 +18,36 @@ export async function tryScanLock(trx: Db): Promise<boolean> {
   return got.rows[0]?.ok === true;
 }
 
-/** A case as the SLA needs it, with its SLA settings (null when it has no case_sla row yet). */
-export type SlaCaseRow = {
+/**
+ * What evaluating a case reads of its row and SLA settings: the scheduler's full pass loads just
+ * this for every open case (labels for notices are read only for the few cases that get one).
+ */
+export type SlaCaseInputs = {
   id: string;
-  number: string;
-  title: string;
   priority: Priority;
   status: CaseStatusName;
   accountId: string | null;
   ownerId: string | null;
-  ownerName: string | null;
-  ownerEmail: string | null;
-  openedAt: Date;
-  closedAt: Date | null;
+  /** Epoch ms (whole milliseconds, as a Date holds them). */
+  openedAtMs: number;
+  closedAtMs: number | null;
   calendarId: string | null;
   cadence: number | null;
   cadenceSource: 'engineer' | 'detected' | null;
   cadenceScannedSeq: number;
-  slaCreatedAt: Date | null;
   /** Breaches of the last stored evaluation (see StoredState.breachesKey). */
   breachesKey: string;
+};
+
+/** A case as the SLA needs it, with its SLA settings (null when it has no case_sla row yet). */
+export type SlaCaseRow = SlaCaseInputs & {
+  number: string;
+  title: string;
+  ownerName: string | null;
+  ownerEmail: string | null;
+  openedAt: Date;
+  closedAt: Date | null;
+  slaCreatedAt: Date | null;
 };
 
 function caseQuery(db: Db) {
@@ -98,6 +108,8 @@ export const toCase = (r: RawCase): SlaCaseRow => ({
   ownerEmail: r.owner_email,
   openedAt: r.opened_at,
   closedAt: r.closed_at,
+  openedAtMs: r.opened_at.getTime(),
+  closedAtMs: r.closed_at === null ? null : r.closed_at.getTime(),
   calendarId: r.calendar_id,
   cadence: r.cadence_business_days,
   cadenceSource: r.cadence_source,

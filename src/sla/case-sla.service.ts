@@ -12,6 +12,7 @@ import { type CalendarSet, loadCalendarSet } from './calendars.service.js';
 import {
   findSlaCase,
   listBreaching,
+  type SlaCaseInputs,
   type SlaCaseRow,
   type StoredState,
   saveCaseSettings,
@@ -38,10 +39,10 @@ export type CadenceSource = 'engineer' | 'detected' | 'policy' | null;
  * One case evaluated: the state in epoch ms (what the scheduler reads), what is stored for it,
  * and the state with ISO strings for the API, built on first read.
  */
-export class EvaluatedCase {
+export class EvaluatedCase<R extends SlaCaseInputs = SlaCaseRow> {
   #state: CaseSlaState | undefined;
   constructor(
-    readonly row: SlaCaseRow,
+    readonly row: R,
     readonly calendar: BusinessCalendar,
     readonly policy: SlaPolicy,
     /** The cadence in force and where it comes from. */
@@ -52,7 +53,8 @@ export class EvaluatedCase {
   ) {}
 
   get state(): CaseSlaState {
-    this.#state ??= presentCaseSla(this.core, this.row.number);
+    // Rows of the scheduler's pass carry no number (it never reads the ISO view).
+    this.#state ??= presentCaseSla(this.core, (this.row as Partial<SlaCaseRow>).number ?? '');
     return this.#state;
   }
 }
@@ -76,68 +78,82 @@ function breachesKey(breaches: CaseSlaCore['breaches']): string {
   return key;
 }
 
-/** Evaluates loaded cases against the calendars and policies given; pure apart from reading inputs. */
-export function evaluateLoaded(
-  cases: SlaCaseRow[],
-  timelines: Map<string, CaseTimeline>,
-  ctx: { calendars: CalendarSet; policies: PolicySet; now: Date; calendarOverride?: BusinessCalendar },
-): EvaluatedCase[] {
-  const nowMs = ctx.now.getTime();
-  return cases.map((row) => {
-    const timeline = timelines.get(row.id) ?? emptyTimeline();
-    let caseCadence = row.cadence;
-    let source: 'engineer' | 'detected' | null = row.cadenceSource;
-    let scanned = row.cadenceScannedSeq;
-    if (timeline.unscannedEngineerText.length > 0) {
-      scanned = Math.max(scanned, ...timeline.unscannedEngineerText.map((t) => t.seq));
-      if (source !== 'engineer') {
-        const found = detectCaseCadence(timeline.unscannedEngineerText);
-        if (found !== null) {
-          caseCadence = found;
-          source = 'detected';
-        }
+/** What evaluating a case reads besides the case: calendars, policies and the instant "now". */
+export type EvaluationContext = {
+  calendars: CalendarSet;
+  policies: PolicySet;
+  nowMs: number;
+  calendarOverride?: BusinessCalendar;
+};
+
+/** Evaluates one case on its timeline; pure apart from reading its inputs. */
+export function evaluateOne<R extends SlaCaseInputs>(
+  row: R,
+  timeline: CaseTimeline,
+  ctx: EvaluationContext,
+): EvaluatedCase<R> {
+  let caseCadence = row.cadence;
+  let source: 'engineer' | 'detected' | null = row.cadenceSource;
+  let scanned = row.cadenceScannedSeq;
+  if (timeline.unscannedEngineerText.length > 0) {
+    scanned = Math.max(scanned, ...timeline.unscannedEngineerText.map((t) => t.seq));
+    if (source !== 'engineer') {
+      const found = detectCaseCadence(timeline.unscannedEngineerText);
+      if (found !== null) {
+        caseCadence = found;
+        source = 'detected';
       }
     }
-    const calendar =
-      ctx.calendarOverride ??
-      (row.calendarId ? ctx.calendars.byId.get(row.calendarId) : undefined) ??
-      ctx.calendars.defaultCalendar;
-    const policy = policyFor(ctx.policies, row.accountId, row.priority);
-    const core = computeCaseSlaCore({
-      calendar,
-      policy,
-      caseCadence,
-      openedAtMs: row.openedAt.getTime(),
-      status: row.status,
-      statusChanges: timeline.statusChanges,
-      activities: timeline.activities,
-      closedAtMs: row.closedAt === null ? null : row.closedAt.getTime(),
-      nowMs,
-    });
-    const next = core.open[0] ?? null;
-    const stored: StoredState = {
-      caseId: row.id,
-      calendarId: row.calendarId,
-      cadence: caseCadence,
-      cadenceSource: source,
-      cadenceScannedSeq: scanned,
-      // The columns carry what lists and the scheduler need; the full state is computed on demand.
-      lastSeq: timeline.lastSeq,
-      firstResponseDueMs: core.firstResponse.due,
-      followUpDueMs: core.followUp?.due ?? null,
-      resolutionDueMs: core.resolution.due,
-      nextDueMs: next?.due ?? null,
-      nextDueKind: next?.kind ?? null,
-      nextCheckMs: core.nextCheck,
-      breachesKey: breachesKey(core.breaches),
-      timeline: toDigest(timeline),
-    };
-    const cadenceSource: CadenceSource =
-      caseCadence !== null ? source : policy.followUpDays !== null ? 'policy' : null;
-    // The cadence in force, as the report says it, without building the report.
-    const cadence = caseCadence ?? policy.followUpDays;
-    return new EvaluatedCase(row, calendar, policy, cadence, cadenceSource, core, stored);
+  }
+  const calendar =
+    ctx.calendarOverride ??
+    (row.calendarId ? ctx.calendars.byId.get(row.calendarId) : undefined) ??
+    ctx.calendars.defaultCalendar;
+  const policy = policyFor(ctx.policies, row.accountId, row.priority);
+  const core = computeCaseSlaCore({
+    calendar,
+    policy,
+    caseCadence,
+    openedAtMs: row.openedAtMs,
+    status: row.status,
+    statusChanges: timeline.statusChanges,
+    activities: timeline.activities,
+    closedAtMs: row.closedAtMs,
+    nowMs: ctx.nowMs,
   });
+  const next = core.open[0] ?? null;
+  const stored: StoredState = {
+    caseId: row.id,
+    calendarId: row.calendarId,
+    cadence: caseCadence,
+    cadenceSource: source,
+    cadenceScannedSeq: scanned,
+    // The columns carry what lists and the scheduler need; the full state is computed on demand.
+    lastSeq: timeline.lastSeq,
+    firstResponseDueMs: core.firstResponse.due,
+    followUpDueMs: core.followUp?.due ?? null,
+    resolutionDueMs: core.resolution.due,
+    nextDueMs: next?.due ?? null,
+    nextDueKind: next?.kind ?? null,
+    nextCheckMs: core.nextCheck,
+    breachesKey: breachesKey(core.breaches),
+    timeline: toDigest(timeline),
+  };
+  const cadenceSource: CadenceSource =
+    caseCadence !== null ? source : policy.followUpDays !== null ? 'policy' : null;
+  // The cadence in force, as the report says it, without building the report.
+  const cadence = caseCadence ?? policy.followUpDays;
+  return new EvaluatedCase(row, calendar, policy, cadence, cadenceSource, core, stored);
+}
+
+/** Evaluates loaded cases against the calendars and policies given; pure apart from reading inputs. */
+export function evaluateLoaded<R extends SlaCaseInputs>(
+  cases: R[],
+  timelines: Map<string, CaseTimeline>,
+  ctx: { calendars: CalendarSet; policies: PolicySet; now: Date; calendarOverride?: BusinessCalendar },
+): EvaluatedCase<R>[] {
+  const context: EvaluationContext = { ...ctx, nowMs: ctx.now.getTime() };
+  return cases.map((row) => evaluateOne(row, timelines.get(row.id) ?? emptyTimeline(), context));
 }
 
 async function mustFindCase(db: Kysely<DB>, number: string): Promise<SlaCaseRow> {

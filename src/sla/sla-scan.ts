@@ -5,16 +5,21 @@ import type { DB } from '../platform/db/db.js';
 import { isoInstant } from '../platform/iso-instant.js';
 import type { CalendarWarning } from './calendar.types.js';
 import { loadCalendarSet } from './calendars.service.js';
-import { tryScanLock } from './case-sla.repo.js';
-import { type EvaluatedCase, evaluateLoaded } from './case-sla.service.js';
+import { type StoredState, tryScanLock } from './case-sla.repo.js';
+import { type EvaluatedCase, type EvaluationContext, evaluateOne } from './case-sla.service.js';
 import { loadPolicySet } from './policies.service.js';
 import type { SlaClockKind } from './sla.tables.js';
 import {
+  DueTimesBatch,
+  loadNoticeLabels,
   loadScanChunk,
-  type PriorState,
+  parseLine,
+  type ScanCase,
   type StateUpdate,
+  sameInputs,
   saveStates,
   unchangedSince,
+  updateDueTimes,
   updateStates,
 } from './sla-chunks.repo.js';
 import {
@@ -25,6 +30,7 @@ import {
   recordReminders,
 } from './sla-records.repo.js';
 import { slaWarnings } from './sla-state.js';
+import { type CaseTimeline, emptyTimeline, fromDigest, loadTimelines } from './sla-timelines.repo.js';
 
 /** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
 export type SlaMailSender = (
@@ -86,61 +92,123 @@ function localTime(iso: string, zone: string): string {
   return `${parts} ${zone}`;
 }
 
+type Scanned = EvaluatedCase<ScanCase>;
+type CaseLabel = { number: string; title: string; ownerEmail: string | null };
+/** What a notice about a case says of it besides its label. */
+type NoticeCase = { caseId: string; ownerId: string; priority: string; zone: string };
+
 function describe(
-  e: EvaluatedCase,
+  e: NoticeCase,
+  c: CaseLabel,
   key: DueKey,
   what: 'reminder' | 'breach',
   now: Date,
 ): { subject: string; text: string } {
   const label = KIND_LABEL[key.kind];
-  const due = localTime(key.dueAt, e.calendar.zone);
-  const head = `${e.row.number} (${e.row.priority}) ${e.row.title}`;
+  const due = localTime(key.dueAt, e.zone);
+  const head = `${c.number} (${e.priority}) ${c.title}`;
   if (what === 'reminder') {
     const minutes = Math.max(0, Math.round((Date.parse(key.dueAt) - now.getTime()) / 60_000));
     return {
-      subject: `[SLA] ${e.row.number}: ${label} due in ${minutes} min`,
+      subject: `[SLA] ${c.number}: ${label} due in ${minutes} min`,
       text: `${head}\nThe ${label} is due at ${due} (in ${minutes} minutes).`,
     };
   }
   return {
-    subject: `[SLA] ${e.row.number}: ${label} missed`,
+    subject: `[SLA] ${c.number}: ${label} missed`,
     text: `${head}\nThe ${label} was due at ${due} and was not met.`,
   };
 }
 
-/** Reminders due now: open clocks whose reminder time has come but whose due time has not passed. */
-function remindersDue(e: EvaluatedCase, now: number): DueKey[] {
-  const lead = e.policy.remindBeforeMinutes * 60_000;
-  return e.core.open
-    .filter((o) => !o.overdue && now >= o.due - lead && now < o.due)
-    .map((o) => ({ caseId: e.row.id, kind: o.kind, dueAt: isoInstant(o.due) }));
-}
-
 type Notice = {
-  e: EvaluatedCase;
+  ownerEmail: string | null;
   mail: { subject: string; text: string };
   record: NewNotice & { dedupeKey: string };
   breach: BreachKey | null;
 };
 
-function notice(e: EvaluatedCase, key: DueKey, breach: BreachKey | null, now: Date): Notice | null {
-  if (!e.row.ownerId) return null;
+function notice(
+  e: NoticeCase | undefined,
+  c: CaseLabel | undefined,
+  key: DueKey,
+  breach: BreachKey | null,
+  now: Date,
+): Notice | null {
+  if (!e || !c) return null;
   const what = breach ? 'breach' : 'reminder';
-  const mail = describe(e, key, what, now);
+  const mail = describe(e, c, key, what, now);
   // A breach is told once per clock, a reminder once per due time.
   const id = breach ? breach.startedAt : key.dueAt;
   return {
-    e,
+    ownerEmail: c.ownerEmail,
     mail,
     breach,
     record: {
-      engineerId: e.row.ownerId,
-      caseId: e.row.id,
+      engineerId: e.ownerId,
+      caseId: e.caseId,
       kind: `sla.${what}`,
       message: mail.text.replace('\n', ' — '),
-      dedupeKey: `sla:${what}:${e.row.id}:${key.kind}:${id}`,
+      dedupeKey: `sla:${what}:${e.caseId}:${key.kind}:${id}`,
     },
   };
+}
+
+/**
+ * What one evaluated chunk has to write, gathered case by case as they are evaluated: a pass keeps
+ * no evaluated case (its timeline, clocks and state objects) beyond its own evaluation.
+ */
+class ChunkWrites {
+  /** States whose inputs did not change: new due times only (a policy or calendar change). */
+  readonly dueTimes = new DueTimesBatch();
+  readonly updates: StateUpdate[] = [];
+  readonly inserts: StoredState[] = [];
+  /** Breaches of cases whose breaches changed since their last stored evaluation. */
+  readonly breaches: BreachKey[] = [];
+  readonly reminders: DueKey[] = [];
+  /** Owned cases with a breach or reminder above, for their notices. */
+  readonly noticeCases = new Map<string, NoticeCase>();
+  written = 0;
+
+  constructor(private readonly nowMs: number) {}
+
+  add(e: Scanned): void {
+    const { row, stored, core } = e;
+    let noticeable = false;
+    if (!unchangedSince(row, stored)) {
+      this.written++;
+      const before = row.prior;
+      if (!before) this.inserts.push(stored);
+      else if (sameInputs(row, stored)) this.dueTimes.add(stored);
+      // Most timelines did not change: the digest is not sent again.
+      else this.updates.push(before.timeline === stored.timeline ? { ...stored, timeline: null } : stored);
+      if (stored.breachesKey !== row.breachesKey) {
+        for (const b of core.breaches) {
+          this.breaches.push({
+            caseId: row.id,
+            kind: b.kind,
+            startedAt: isoInstant(b.started),
+            dueAt: isoInstant(b.due),
+          });
+          noticeable = true;
+        }
+      }
+    }
+    // Reminders due now: open clocks whose reminder time has come but whose due time has not passed.
+    const lead = e.policy.remindBeforeMinutes * 60_000;
+    for (const o of core.open) {
+      if (!o.overdue && this.nowMs >= o.due - lead && this.nowMs < o.due) {
+        this.reminders.push({ caseId: row.id, kind: o.kind, dueAt: isoInstant(o.due) });
+        noticeable = true;
+      }
+    }
+    if (noticeable && row.ownerId)
+      this.noticeCases.set(row.id, {
+        caseId: row.id,
+        ownerId: row.ownerId,
+        priority: row.priority,
+        zone: e.calendar.zone,
+      });
+  }
 }
 
 /**
@@ -150,58 +218,33 @@ function notice(e: EvaluatedCase, key: DueKey, breach: BreachKey | null, now: Da
 async function storeChunk(
   trx: Kysely<DB>,
   deps: SlaScanDeps,
-  chunk: { evaluated: EvaluatedCase[]; changed: EvaluatedCase[]; prior: Map<string, PriorState> },
+  writes: ChunkWrites,
   now: Date,
   result: SlaScanResult,
 ): Promise<void> {
-  const { evaluated, changed, prior } = chunk;
-  const updates: StateUpdate[] = [];
-  for (const e of changed) {
-    const before = prior.get(e.row.id);
-    if (!before) continue;
-    // Most timelines did not change (a policy or calendar change): the digest is not sent again.
-    updates.push(before.timeline === e.stored.timeline ? { ...e.stored, timeline: null } : e.stored);
-  }
-  await updateStates(trx, updates, now);
-  await saveStates(
-    trx,
-    changed.filter((e) => !prior.has(e.row.id)).map((e) => e.stored),
-    now,
-  );
-  result.statesWritten += changed.length;
-  // Only cases whose breaches changed since their last stored evaluation can have new ones.
-  const recorded = await recordBreaches(
-    trx,
-    changed
-      .filter((e) => e.stored.breachesKey !== e.row.breachesKey)
-      .flatMap((e) =>
-        e.core.breaches.map((b) => ({
-          caseId: e.row.id,
-          kind: b.kind,
-          startedAt: isoInstant(b.started),
-          dueAt: isoInstant(b.due),
-        })),
-      ),
-    now,
-  );
+  await updateDueTimes(trx, writes.dueTimes, now);
+  await updateStates(trx, writes.updates, now);
+  await saveStates(trx, writes.inserts, now);
+  result.statesWritten += writes.written;
+  const recorded = await recordBreaches(trx, writes.breaches, now);
   result.breachesRecorded += recorded.length;
-  const reminders = await recordReminders(
-    trx,
-    evaluated.flatMap((e) => remindersDue(e, now.getTime())),
-    now,
-  );
+  const reminders = await recordReminders(trx, writes.reminders, now);
   if (recorded.length === 0 && reminders.length === 0) return;
 
-  const byCase = new Map(evaluated.map((e) => [e.row.id, e]));
+  // Old history (imported threads, a long outage) is recorded without telling anyone.
+  const toTell = recorded.filter((key) => now.getTime() - Date.parse(key.dueAt) <= BREACH_NOTIFY_WINDOW_MS);
+  const cases = writes.noticeCases;
+  const labels = await loadNoticeLabels(
+    trx,
+    [...new Set([...toTell, ...reminders].map((k) => k.caseId))].filter((id) => cases.has(id)),
+  );
   const notices: Notice[] = [];
-  for (const key of recorded) {
-    // Old history (imported threads, a long outage) is recorded without telling anyone.
-    if (now.getTime() - Date.parse(key.dueAt) > BREACH_NOTIFY_WINDOW_MS) continue;
-    const n = notice(byCase.get(key.caseId) as EvaluatedCase, key, key, now);
+  for (const key of toTell) {
+    const n = notice(cases.get(key.caseId), labels.get(key.caseId), key, key, now);
     if (n) notices.push(n);
   }
   for (const key of reminders) {
-    const n = notice(byCase.get(key.caseId) as EvaluatedCase, key, null, now);
+    const n = notice(cases.get(key.caseId), labels.get(key.caseId), key, null, now);
     if (n) notices.push(n);
   }
   const fresh = new Set(
@@ -212,8 +255,7 @@ async function storeChunk(
   );
   const told = notices.filter((n) => fresh.has(n.record.dedupeKey));
   for (const n of told) {
-    if (n.e.row.ownerEmail && deps.sendMail)
-      await deps.sendMail(trx, { to: [n.e.row.ownerEmail], ...n.mail });
+    if (n.ownerEmail && deps.sendMail) await deps.sendMail(trx, { to: [n.ownerEmail], ...n.mail });
   }
   const notified = told.flatMap((n) => (n.breach ? [n.breach] : []));
   await markBreachesNotified(trx, notified);
@@ -245,6 +287,7 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
   let t = performance.now();
   const [calendars, policies] = await Promise.all([loadCalendarSet(trx), loadPolicySet(trx)]);
   result.loadMs += performance.now() - t;
+  const ctx: EvaluationContext = { calendars, policies, nowMs: now.getTime() };
   const limit = deps.batchSize ?? SCAN_CHUNK;
   const reader = deps.readDb ?? trx;
   const load = (afterId: string | null) => loadScanChunk(reader, { afterId, limit, now, all });
@@ -252,49 +295,63 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
   // The previous chunk's store runs in the database while this chunk is evaluated here; one at a
   // time, so memory stays bounded by two chunks whatever the number of cases.
   let storing: Promise<void> = Promise.resolve();
+
+  const evaluate = (c: ScanCase, timeline: CaseTimeline, writes: ChunkWrites) => {
+    const e = evaluateOne(c, timeline, ctx);
+    writes.add(e);
+    if (e.core.sink.length === 0) return; // the calendars covered every year it touched
+    for (const w of slaWarnings(e.core)) {
+      const k = `${w.calendar} ${w.year}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        result.warnings.push(w);
+      }
+    }
+  };
+
   try {
     for (;;) {
       t = performance.now();
       const chunk = await next;
-      const cases = chunk.cases;
+      const lines = chunk.lines;
       result.loadMs += performance.now() - t;
-      if (cases.length === 0) break;
+      if (lines.length === 0) break;
       // The next chunk loads (queued before this chunk's store) while this one is evaluated.
-      next = load((cases[cases.length - 1] as { id: string }).id);
+      next = load(chunk.lastId);
       next.catch(() => undefined); // should a store fail, the transaction is over and this load moot
       await yieldToIo();
-      result.timelinesRead += chunk.reloaded;
+      result.timelinesRead += chunk.reloaded.size;
 
       // In slices, yielding between them: the driver sends a queued statement (the next load, this
       // store) only from the event loop, so one long stretch of evaluation would idle the database.
       // evaluateMs counts the evaluation itself, not what the event loop did in between.
-      const evaluated: EvaluatedCase[] = [];
-      for (let i = 0; i < cases.length; i += EVALUATE_SLICE) {
+      const writes = new ChunkWrites(ctx.nowMs);
+      const unreadable: ScanCase[] = []; // a digest that looked right but does not parse
+      for (let i = 0; i < lines.length; i += EVALUATE_SLICE) {
         if (i > 0) await yieldToIo();
         t = performance.now();
-        const slice = cases.slice(i, i + EVALUATE_SLICE);
-        for (const e of evaluateLoaded(slice, chunk.timelines, { calendars, policies, now }))
-          evaluated.push(e);
+        for (const line of lines.slice(i, i + EVALUATE_SLICE)) {
+          const parsed = parseLine(line) as NonNullable<ReturnType<typeof parseLine>>; // loadScanChunk checked it
+          const c = parsed.c;
+          const timeline = chunk.reloaded.has(c.id)
+            ? (chunk.timelines.get(c.id) ?? emptyTimeline())
+            : fromDigest(parsed.timeline, { count: parsed.count, lastSeq: parsed.maxSeq });
+          if (timeline) evaluate(c, timeline, writes);
+          else unreadable.push(c);
+        }
         result.evaluateMs += performance.now() - t;
       }
-      t = performance.now();
-      const changed = evaluated.filter((e) => !unchangedSince(chunk.prior.get(e.row.id), e.row, e.stored));
-      for (const e of evaluated) {
-        for (const w of slaWarnings(e.core)) {
-          const k = `${w.calendar} ${w.year}`;
-          if (!seen.has(k)) {
-            seen.add(k);
-            result.warnings.push(w);
-          }
-        }
+      if (unreadable.length > 0) {
+        const read = await loadTimelines(reader, { ids: unreadable.map((c) => c.id) });
+        result.timelinesRead += unreadable.length;
+        for (const c of unreadable) evaluate(c, read.get(c.id) ?? emptyTimeline(), writes);
       }
-      result.cases += cases.length;
-      result.evaluateMs += performance.now() - t;
+      result.cases += lines.length;
 
       t = performance.now();
       await storing;
       result.storeMs += performance.now() - t;
-      storing = storeChunk(trx, deps, { evaluated, changed, prior: chunk.prior }, now, result);
+      storing = storeChunk(trx, deps, writes, now, result);
       storing.catch(() => undefined); // awaited before the next store and at the end
     }
   } finally {

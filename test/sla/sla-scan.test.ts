@@ -217,4 +217,38 @@ describe('the SLA scheduler', () => {
     expect(after.notices).toHaveLength(before.notices.length);
     expect(after.mails).toHaveLength(before.mails.length);
   });
+
+  it('evaluates a case from its timeline when its stored digest breaks its line or does not parse', async () => {
+    const state = async () =>
+      (
+        await database.db
+          .selectFrom('case_sla')
+          .select(['case_id', 'first_response_due_at', 'follow_up_due_at', 'resolution_due_at', 'timeline'])
+          .orderBy('case_id')
+          .execute()
+      ).map((r) => ({ ...r, timeline: JSON.parse(r.timeline as string) }));
+    const before = await state();
+    expect(before).toHaveLength(2);
+    const [a, b] = before.map((r) => r.case_id) as [string, string];
+    const stamps = await database.db
+      .selectFrom('activities')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('m')])
+      .where('case_id', '=', b)
+      .executeTakeFirstOrThrow();
+    // A line break and a tab in one digest (the chunk is read again with them replaced); a digest
+    // whose head matches the case's stamps but whose body does not parse.
+    await database.db
+      .updateTable('case_sla')
+      .set({ timeline: '{"n":1,\n\t"m":2}' })
+      .where('case_id', '=', a)
+      .execute();
+    await database.db
+      .updateTable('case_sla')
+      .set({ timeline: `{"n":${Number(stamps.n)},"m":${Number(stamps.m)},"a":[1,` })
+      .where('case_id', '=', b)
+      .execute();
+    const result = await runSlaScan(scheduler(database.db), { all: true });
+    expect(result).toMatchObject({ cases: 2, timelinesRead: 2, statesWritten: 2, breachesRecorded: 0 });
+    expect(await state()).toEqual(before);
+  });
 });
