@@ -5,6 +5,7 @@ import { decodeText } from './charset-decode.js';
 import { decodeEncodedWords } from './encoded-words.js';
 import type { MailAddress, ParsedMail, ParseResult } from './parsed-mail.types.js';
 import { installCharsetHook, setCharsetHint } from './postal-charset-hook.js';
+import { installTransferDecoders } from './postal-transfer-decoders.js';
 import {
   charsetParam,
   decodeHeaderBytes,
@@ -171,6 +172,7 @@ export async function parseMessage(raw: Uint8Array): Promise<ParseResult> {
   if (reason) return { ok: false, error: reason, partial: { rawSha256, attachments: [] } };
   try {
     installCharsetHook();
+    installTransferDecoders();
     // Attached messages stay attachments (.eml), so a forwarded mail is kept whole.
     const parser = new PostalMime({
       attachmentEncoding: 'arraybuffer',
