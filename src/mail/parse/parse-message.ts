@@ -181,7 +181,10 @@ export async function parseMessage(raw: Uint8Array): Promise<ParseResult> {
     });
     const hint = messageCharsetHint(raw);
     setCharsetHint(parser, hint);
-    const email = await parser.parse(raw);
+    // A view over a whole buffer goes in as that buffer: postal-mime copies any view it is given
+    // (the bytes are only read; the worker's messages always come this way, see parse-pool.ts).
+    const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
+    const email = await parser.parse(whole ? (raw.buffer as ArrayBuffer) : raw);
     return { ok: true, message: buildMessage(raw, email, rawSha256, hint) };
   } catch (err) {
     const error = `MIME parse failed: ${err instanceof Error ? err.message : String(err)}`;

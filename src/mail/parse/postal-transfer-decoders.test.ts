@@ -52,6 +52,25 @@ describe('transfer decoders', () => {
     );
   });
 
+  it('decode well-formed base64 as postal-mime does, padded or not, with a stray last character (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.boolean(),
+        fc.constantFrom('', 'Q', 'x', '=', '-', '.'),
+        fc.integer({ min: 1, max: 90 }),
+        async (bytes, stripPadding, extra, width) => {
+          let text = Buffer.from(bytes).toString('base64');
+          if (stripPadding) text = text.replace(/=+$/, '');
+          text += extra;
+          const lines = text.match(new RegExp(`.{1,${width}}`, 'g')) ?? [];
+          await sameAsPostalMime('base64', latin1Lines(...lines));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('decode clean and padded base64 bodies as postal-mime does', async () => {
     const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 131) & 0xff));
     for (const cut of [0, 1, 2, 3, 57, 4999]) {

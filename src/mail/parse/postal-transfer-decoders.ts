@@ -54,21 +54,47 @@ class Base64Lines implements ContentDecoder {
   finalize(): Promise<ArrayBuffer> {
     const text = Buffer.from(joinLines(this.lines).buffer).toString('latin1');
     this.lines = [];
-    const units = BASE64_ONLY.test(text) ? [text] : text.replace(NOT_BASE64, '').split(/=+/);
-    let size = 0;
-    for (const u of units) size += decodedLength(u.length);
-    const out = Buffer.allocUnsafeSlow(size);
-    let at = 0;
-    for (const u of units) {
-      const expected = decodedLength(u.length);
-      if (expected === 0) continue;
-      const written = out.write(u, at, expected, 'base64');
-      if (written !== expected)
-        throw new Error(`base64 unit decoded to ${written} bytes, expected ${expected}`);
-      at += written;
-    }
-    return Promise.resolve(out.buffer.byteLength === size ? out.buffer : out.buffer.slice(0, size));
+    const out = cleanBase64(text) ?? decodeUnits(text.replace(NOT_BASE64, '').split(/=+/));
+    // allocUnsafeSlow: a buffer of its own, never a slice of Node's shared pool
+    return Promise.resolve(out.buffer as ArrayBuffer);
   }
+}
+
+/**
+ * Decodes the usual body (base64 characters only, `=` padding at the very end) in one go, or
+ * returns null for anything else. Checked after decoding, which costs less than a regular
+ * expression over the text: Buffer skips characters outside the alphabet (and stops at `=`), and
+ * a whole group of four characters decodes to three bytes that encode back to the same four, so
+ * the whole groups came through untouched exactly when they encode back to the text.
+ */
+function cleanBase64(text: string): Buffer | null {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
+  const core = end === text.length ? text : text.slice(0, end);
+  const whole = core.length - (core.length % 4);
+  for (let i = whole; i < core.length; i++) if (!BASE64_ONLY.test(core.charAt(i))) return null;
+  const size = decodedLength(core.length);
+  const out = Buffer.allocUnsafeSlow(size);
+  if (out.write(core, 0, size, 'base64') !== size) return null;
+  const wholeText = whole === core.length ? core : core.slice(0, whole);
+  return out.toString('base64', 0, (whole / 4) * 3) === wholeText ? out : null;
+}
+
+/** Base64 units (alphabet characters only) decoded one after the other, as postal-mime does. */
+function decodeUnits(units: string[]): Buffer {
+  let size = 0;
+  for (const u of units) size += decodedLength(u.length);
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const u of units) {
+    const expected = decodedLength(u.length);
+    if (expected === 0) continue;
+    const written = out.write(u, at, expected, 'base64');
+    if (written !== expected)
+      throw new Error(`base64 unit decoded to ${written} bytes, expected ${expected}`);
+    at += written;
+  }
+  return out;
 }
 
 /** What postal-mime's PassThroughDecoder returns (every line followed by a line feed), without a Blob. */
