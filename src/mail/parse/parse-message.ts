@@ -5,6 +5,7 @@ import { decodeText } from './charset-decode.js';
 import { decodeEncodedWords } from './encoded-words.js';
 import type { MailAddress, ParsedMail, ParseResult } from './parsed-mail.types.js';
 import { installCharsetHook, setCharsetHint } from './postal-charset-hook.js';
+import { installTransferDecoders } from './postal-transfer-decoders.js';
 import {
   charsetParam,
   decodeHeaderBytes,
@@ -171,6 +172,7 @@ export async function parseMessage(raw: Uint8Array): Promise<ParseResult> {
   if (reason) return { ok: false, error: reason, partial: { rawSha256, attachments: [] } };
   try {
     installCharsetHook();
+    installTransferDecoders();
     // Attached messages stay attachments (.eml), so a forwarded mail is kept whole.
     const parser = new PostalMime({
       attachmentEncoding: 'arraybuffer',
@@ -179,7 +181,10 @@ export async function parseMessage(raw: Uint8Array): Promise<ParseResult> {
     });
     const hint = messageCharsetHint(raw);
     setCharsetHint(parser, hint);
-    const email = await parser.parse(raw);
+    // A view over a whole buffer goes in as that buffer: postal-mime copies any view it is given
+    // (the bytes are only read; the worker's messages always come this way, see parse-pool.ts).
+    const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
+    const email = await parser.parse(whole ? (raw.buffer as ArrayBuffer) : raw);
     return { ok: true, message: buildMessage(raw, email, rawSha256, hint) };
   } catch (err) {
     const error = `MIME parse failed: ${err instanceof Error ? err.message : String(err)}`;
