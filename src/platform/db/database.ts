@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import type { DB } from './db.js';
 import { lockFor, PGliteDialect } from './pglite-dialect.js';
 
@@ -58,9 +59,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     };
   }
   let pglite: PGlite;
+  let dirLock: DataDirLock | null = null;
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
-    pglite = await PGlite.create(join(options.dataDir, 'pglite'));
+    dirLock = lockDataDir(options.dataDir);
+    try {
+      pglite = await PGlite.create(join(options.dataDir, 'pglite'));
+    } catch (err) {
+      dirLock.release();
+      throw err;
+    }
   } else {
     pglite = await PGlite.create();
   }
@@ -80,8 +88,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       }
     },
     close: async () => {
-      await db.destroy();
-      await pglite.close();
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        dirLock?.release();
+      }
     },
   };
 }
