@@ -11,7 +11,7 @@ const bin = join(import.meta.dirname, '../../../bin/casedesk.js');
 
 /** `casedesk case list` on a PGlite data dir, as a user runs it beside (or after) another process. */
 async function caseList(dataDir: string): Promise<{ code: number; stderr: string }> {
-  const env = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_FROM_SOURCE: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CASEDESK_DATA_DIR: dataDir, CASEDESK_FROM_SOURCE: '1' };
   delete env.DATABASE_URL;
   try {
     await run('node', [bin, 'case', 'list'], { env });
