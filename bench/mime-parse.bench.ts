@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import PostalMime from 'postal-mime';
 import { parseMessage } from '../src/mail/parse/parse-message.js';
 import { installCharsetHook } from '../src/mail/parse/postal-charset-hook.js';
+import { installTransferDecoders } from '../src/mail/parse/postal-transfer-decoders.js';
 import type { BenchModule } from './lib.js';
 
 /** A ~8 KB Chinese support mail: GB2312-labelled base64 body, encoded-word subject and sender. */
@@ -47,7 +48,9 @@ async function rate(n: number, fn: () => Promise<unknown>): Promise<number> {
 export const run: BenchModule['run'] = async ({ quick }) => {
   const raw = chineseMessage();
   const n = quick ? 1_000 : 10_000;
-  installCharsetHook(); // measure postal-mime as CaseDesk runs it
+  // Measure postal-mime as CaseDesk runs it: with its charset hook and transfer decoders.
+  installCharsetHook();
+  installTransferDecoders();
   const params = { messageBytes: raw.length, messages: n, body: 'gb2312 base64, encoded-word subject' };
   return [
     {
