@@ -1,42 +1,18 @@
 import type { Kysely } from 'kysely';
-import { type NewNotice, notifyMany } from '../notifications/notifications.repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { DB } from '../platform/db/db.js';
-import { isoInstant } from '../platform/iso-instant.js';
 import type { CalendarWarning } from './calendar.types.js';
 import { loadCalendarSet } from './calendars.service.js';
-import { type StoredState, tryScanLock } from './case-sla.repo.js';
-import { type EvaluatedCase, type EvaluationContext, evaluateOne } from './case-sla.service.js';
+import { tryScanLock } from './case-sla.repo.js';
+import { type EvaluationContext, evaluateOne } from './case-sla.service.js';
 import { loadPolicySet } from './policies.service.js';
-import type { SlaClockKind } from './sla.tables.js';
-import {
-  DueTimesBatch,
-  loadNoticeLabels,
-  loadScanChunk,
-  parseLine,
-  type ScanCase,
-  type StateUpdate,
-  sameInputs,
-  saveStates,
-  unchangedSince,
-  updateDueTimes,
-  updateStates,
-} from './sla-chunks.repo.js';
-import {
-  type BreachKey,
-  type DueKey,
-  markBreachesNotified,
-  recordBreaches,
-  recordReminders,
-} from './sla-records.repo.js';
+import { ChunkWrites, storeChunk } from './sla-chunk-writes.js';
+import { loadScanChunk, parseLine, type ScanCase } from './sla-chunks.repo.js';
+import type { SlaMailSender } from './sla-notices.js';
 import { slaWarnings } from './sla-state.js';
 import { type CaseTimeline, emptyTimeline, fromDigest, loadTimelines } from './sla-timelines.repo.js';
 
-/** Sends a notification mail (through the outbox); absent, reminders and breaches are in-app only. */
-export type SlaMailSender = (
-  db: Kysely<DB>,
-  mail: { to: string[]; subject: string; text: string },
-) => Promise<void>;
+export { BREACH_NOTIFY_WINDOW_MS, type SlaMailSender } from './sla-notices.js';
 
 export type SlaScanDeps = {
   db: Kysely<DB>;
@@ -69,199 +45,6 @@ export type SlaScanResult = {
   evaluateMs: number;
   storeMs: number;
 };
-
-/** Breaches that were due longer ago than this (old imported history, a long outage) are recorded silently. */
-export const BREACH_NOTIFY_WINDOW_MS = 24 * 3_600_000;
-
-const KIND_LABEL: Record<SlaClockKind, string> = {
-  first_response: 'first response',
-  follow_up: 'follow-up',
-  resolution: 'resolution',
-};
-
-function localTime(iso: string, zone: string): string {
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
-  return `${parts} ${zone}`;
-}
-
-type Scanned = EvaluatedCase<ScanCase>;
-type CaseLabel = { number: string; title: string; ownerEmail: string | null };
-/** What a notice about a case says of it besides its label. */
-type NoticeCase = { caseId: string; ownerId: string; priority: string; zone: string };
-
-function describe(
-  e: NoticeCase,
-  c: CaseLabel,
-  key: DueKey,
-  what: 'reminder' | 'breach',
-  now: Date,
-): { subject: string; text: string } {
-  const label = KIND_LABEL[key.kind];
-  const due = localTime(key.dueAt, e.zone);
-  const head = `${c.number} (${e.priority}) ${c.title}`;
-  if (what === 'reminder') {
-    const minutes = Math.max(0, Math.round((Date.parse(key.dueAt) - now.getTime()) / 60_000));
-    return {
-      subject: `[SLA] ${c.number}: ${label} due in ${minutes} min`,
-      text: `${head}\nThe ${label} is due at ${due} (in ${minutes} minutes).`,
-    };
-  }
-  return {
-    subject: `[SLA] ${c.number}: ${label} missed`,
-    text: `${head}\nThe ${label} was due at ${due} and was not met.`,
-  };
-}
-
-type Notice = {
-  ownerEmail: string | null;
-  mail: { subject: string; text: string };
-  record: NewNotice & { dedupeKey: string };
-  breach: BreachKey | null;
-};
-
-function notice(
-  e: NoticeCase | undefined,
-  c: CaseLabel | undefined,
-  key: DueKey,
-  breach: BreachKey | null,
-  now: Date,
-): Notice | null {
-  if (!e || !c) return null;
-  const what = breach ? 'breach' : 'reminder';
-  const mail = describe(e, c, key, what, now);
-  // A breach is told once per clock, a reminder once per due time.
-  const id = breach ? breach.startedAt : key.dueAt;
-  return {
-    ownerEmail: c.ownerEmail,
-    mail,
-    breach,
-    record: {
-      engineerId: e.ownerId,
-      caseId: e.caseId,
-      kind: `sla.${what}`,
-      message: mail.text.replace('\n', ' — '),
-      dedupeKey: `sla:${what}:${e.caseId}:${key.kind}:${id}`,
-    },
-  };
-}
-
-/**
- * What one evaluated chunk has to write, gathered case by case as they are evaluated: a pass keeps
- * no evaluated case (its timeline, clocks and state objects) beyond its own evaluation.
- */
-class ChunkWrites {
-  /** States whose inputs did not change: new due times only (a policy or calendar change). */
-  readonly dueTimes = new DueTimesBatch();
-  readonly updates: StateUpdate[] = [];
-  readonly inserts: StoredState[] = [];
-  /** Breaches of cases whose breaches changed since their last stored evaluation. */
-  readonly breaches: BreachKey[] = [];
-  readonly reminders: DueKey[] = [];
-  /** Owned cases with a breach or reminder above, for their notices. */
-  readonly noticeCases = new Map<string, NoticeCase>();
-  written = 0;
-
-  constructor(private readonly nowMs: number) {}
-
-  add(e: Scanned): void {
-    const { row, stored, core } = e;
-    let noticeable = false;
-    if (!unchangedSince(row, stored)) {
-      this.written++;
-      const before = row.prior;
-      if (!before) this.inserts.push(stored);
-      else if (sameInputs(row, stored)) this.dueTimes.add(stored);
-      // Most timelines did not change: the digest is not sent again.
-      else this.updates.push(before.timeline === stored.timeline ? { ...stored, timeline: null } : stored);
-      if (stored.breachesKey !== row.breachesKey) {
-        for (const b of core.breaches) {
-          this.breaches.push({
-            caseId: row.id,
-            kind: b.kind,
-            startedAt: isoInstant(b.started),
-            dueAt: isoInstant(b.due),
-          });
-          noticeable = true;
-        }
-      }
-    }
-    // Reminders due now: open clocks whose reminder time has come but whose due time has not passed.
-    const lead = e.policy.remindBeforeMinutes * 60_000;
-    for (const o of core.open) {
-      if (!o.overdue && this.nowMs >= o.due - lead && this.nowMs < o.due) {
-        this.reminders.push({ caseId: row.id, kind: o.kind, dueAt: isoInstant(o.due) });
-        noticeable = true;
-      }
-    }
-    if (noticeable && row.ownerId)
-      this.noticeCases.set(row.id, {
-        caseId: row.id,
-        ownerId: row.ownerId,
-        priority: row.priority,
-        zone: e.calendar.zone,
-      });
-  }
-}
-
-/**
- * Stores one evaluated chunk: the changed states, new breaches, due reminders and the owners'
- * notices (in-app in one statement, then mail for the new ones).
- */
-async function storeChunk(
-  trx: Kysely<DB>,
-  deps: SlaScanDeps,
-  writes: ChunkWrites,
-  now: Date,
-  result: SlaScanResult,
-): Promise<void> {
-  await updateDueTimes(trx, writes.dueTimes, now);
-  await updateStates(trx, writes.updates, now);
-  await saveStates(trx, writes.inserts, now);
-  result.statesWritten += writes.written;
-  const recorded = await recordBreaches(trx, writes.breaches, now);
-  result.breachesRecorded += recorded.length;
-  const reminders = await recordReminders(trx, writes.reminders, now);
-  if (recorded.length === 0 && reminders.length === 0) return;
-
-  // Old history (imported threads, a long outage) is recorded without telling anyone.
-  const toTell = recorded.filter((key) => now.getTime() - Date.parse(key.dueAt) <= BREACH_NOTIFY_WINDOW_MS);
-  const cases = writes.noticeCases;
-  const labels = await loadNoticeLabels(
-    trx,
-    [...new Set([...toTell, ...reminders].map((k) => k.caseId))].filter((id) => cases.has(id)),
-  );
-  const notices: Notice[] = [];
-  for (const key of toTell) {
-    const n = notice(cases.get(key.caseId), labels.get(key.caseId), key, key, now);
-    if (n) notices.push(n);
-  }
-  for (const key of reminders) {
-    const n = notice(cases.get(key.caseId), labels.get(key.caseId), key, null, now);
-    if (n) notices.push(n);
-  }
-  const fresh = new Set(
-    await notifyMany(
-      trx,
-      notices.map((n) => n.record),
-    ),
-  );
-  const told = notices.filter((n) => fresh.has(n.record.dedupeKey));
-  for (const n of told) {
-    if (n.ownerEmail && deps.sendMail) await deps.sendMail(trx, { to: [n.ownerEmail], ...n.mail });
-  }
-  const notified = told.flatMap((n) => (n.breach ? [n.breach] : []));
-  await markBreachesNotified(trx, notified);
-  result.breachesNotified += notified.length;
-  result.remindersSent += told.length - notified.length;
-}
 
 /** Cases evaluated between two turns of the event loop (a few milliseconds of CPU). */
 const EVALUATE_SLICE = 250;
@@ -351,7 +134,12 @@ async function scan(trx: Kysely<DB>, deps: SlaScanDeps, all: boolean): Promise<S
       t = performance.now();
       await storing;
       result.storeMs += performance.now() - t;
-      storing = storeChunk(trx, deps, writes, now, result);
+      storing = storeChunk(trx, deps.sendMail, writes, now).then((c) => {
+        result.statesWritten += c.statesWritten;
+        result.breachesRecorded += c.breachesRecorded;
+        result.breachesNotified += c.breachesNotified;
+        result.remindersSent += c.remindersSent;
+      });
       storing.catch(() => undefined); // awaited before the next store and at the end
     }
   } finally {
